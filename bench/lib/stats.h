@@ -1,0 +1,23 @@
+/* stats.h - latency summaries (mean, extremes, nearest-rank percentiles)
+ * computed from per-transaction timings.
+ */
+#ifndef BINDERBENCH_STATS_H
+#define BINDERBENCH_STATS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct bb_latency {
+	size_t n;
+	double avg_ns;
+	uint64_t min_ns, max_ns;
+	uint64_t p50_ns, p90_ns, p95_ns, p99_ns, p999_ns;
+};
+
+/* Summarizes n samples (sorts ns in place). Returns -EINVAL when n is 0. */
+int bb_latency_summarize(uint64_t *ns, size_t n, struct bb_latency *out);
+/* Nearest-rank percentile q in (0, 100] of sorted samples. */
+uint64_t bb_percentile(const uint64_t *sorted, size_t n, double q);
+uint64_t bb_now_ns(void);
+
+#endif

@@ -1,0 +1,242 @@
+/* sync_txn.c - the first storm: a context-manager server process and a client
+ * process doing N synchronous transactions of S bytes over /dev/binder, every
+ * payload verified end to end, then transactions/s and a latency summary.
+ */
+#include "lib/binder_io.h"
+#include "lib/echo.h"
+#include "lib/payload.h"
+#include "lib/stats.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct options {
+	const char *dev;
+	unsigned long n;
+	size_t size;
+	size_t map_size;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: sync-txn [-d DEVICE] [-n TRANSACTIONS] [-s BYTES] [-m MAP_BYTES]\n"
+		   "  Runs N verified synchronous binder transactions of S bytes between\n"
+		   "  a server (context manager) and a client process; prints a summary.\n"
+		   "  defaults: -d /dev/binder -n 1000 -s 4096 -m 1048576\n");
+}
+
+static int parse_size(const char *s, size_t *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 0);
+	if (errno || end == s)
+		return -1;
+	if (*end == 'k' || *end == 'K')
+		v *= 1024, end++;
+	else if (*end == 'm' || *end == 'M')
+		v *= 1024 * 1024, end++;
+	if (*end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "device", required_argument, NULL, 'd' },
+		{ "count", required_argument, NULL, 'n' },
+		{ "size", required_argument, NULL, 's' },
+		{ "map", required_argument, NULL, 'm' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	size_t v;
+	int c;
+
+	*o = (struct options){ "/dev/binder", 1000, 4096, BB_DEFAULT_MAP_SIZE };
+	while ((c = getopt_long(argc, argv, "d:n:s:m:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			o->dev = optarg;
+			break;
+		case 'n':
+			if (parse_size(optarg, &v) || v == 0 || v > 100000000)
+				return fprintf(stderr, "sync-txn: error: bad -n '%s' (want 1..100000000)\n", optarg), -1;
+			o->n = v;
+			break;
+		case 's':
+			if (parse_size(optarg, &o->size) || o->size > 4 * 1024 * 1024)
+				return fprintf(stderr, "sync-txn: error: bad -s '%s' (want 0..4M bytes)\n", optarg), -1;
+			break;
+		case 'm':
+			if (parse_size(optarg, &o->map_size) || o->map_size < 4096 || o->map_size > 4 * 1024 * 1024)
+				return fprintf(stderr, "sync-txn: error: bad -m '%s' (want 4K..4M bytes)\n", optarg), -1;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind != argc)
+		return fprintf(stderr, "sync-txn: error: unexpected argument '%s'\n", argv[optind]), -1;
+	/* The server's reply and the client's request each need room in a half
+	 * of the mapping (binder keeps half of it for async transactions). */
+	if (o->size > o->map_size / 2 - 64)
+		return fprintf(stderr, "sync-txn: error: -s %zu does not fit a %zu byte mapping\n",
+			       o->size, o->map_size), -1;
+	return 0;
+}
+
+/* Child: become the context manager, report readiness on ready_fd, serve. */
+static int run_server(const struct options *o, int ready_fd)
+{
+	struct bb_server_stats st;
+	struct bb_errbuf err = { "" };
+	struct bb_conn c;
+	char ok = 1;
+	int ret;
+
+	ret = bb_open(&c, o->dev, o->map_size);
+	if (ret) {
+		fprintf(stderr, "sync-txn: error: server cannot open %s: %s\n", o->dev, strerror(-ret));
+		return 1;
+	}
+	ret = bb_become_context_manager(&c);
+	if (ret) {
+		fprintf(stderr, "sync-txn: error: BINDER_SET_CONTEXT_MGR: %s\n", strerror(-ret));
+		return 1;
+	}
+	if (write(ready_fd, &ok, 1) != 1)
+		return 1;
+	close(ready_fd);
+	ret = bb_echo_serve(&c, o->size, &st, &err);
+	bb_close(&c);
+	if (ret) {
+		fprintf(stderr, "sync-txn: error: server: %s\n", err.msg);
+		return 1;
+	}
+	if (st.bad_payloads) {
+		fprintf(stderr, "sync-txn: error: server saw %" PRIu64 " corrupted requests\n", st.bad_payloads);
+		return 1;
+	}
+	return 0;
+}
+
+static void print_summary(const struct options *o, struct bb_latency *l, double secs)
+{
+	const char *kernel = getenv("BB_KERNEL"), *build = getenv("BB_BUILD_ID");
+	const char *accel = getenv("BB_ACCEL"), *smp = getenv("BB_SMP");
+
+	printf("sync-txn: kernel %s, module %s, accel %s, %s vCPUs\n",
+	       kernel ? kernel : "host", build ? build : "unknown",
+	       accel ? accel : "none", smp ? smp : "?");
+	printf("sync-txn: %lu transactions of %zu bytes, all payloads verified both ways\n", o->n, o->size);
+	printf("iterations per sec: %.1f\n", (double)o->n / secs);
+	printf("latency (us): avg %.2f worst %.2f best %.2f p50 %.2f p90 %.2f p95 %.2f p99 %.2f p99.9 %.2f\n",
+	       l->avg_ns / 1e3, l->max_ns / 1e3, l->min_ns / 1e3, l->p50_ns / 1e3,
+	       l->p90_ns / 1e3, l->p95_ns / 1e3, l->p99_ns / 1e3, l->p999_ns / 1e3);
+}
+
+static int run_client(const struct options *o, pid_t server)
+{
+	struct bb_errbuf err = { "" };
+	struct bb_latency lat;
+	struct bb_client cl;
+	struct bb_conn c;
+	uint64_t *ns, t0, start;
+	uint8_t *req;
+	int ret;
+
+	ns = calloc(o->n, sizeof(*ns));
+	req = malloc(o->size ? o->size : 1);
+	if (!ns || !req) {
+		fprintf(stderr, "sync-txn: error: out of memory\n");
+		return 1;
+	}
+	ret = bb_open(&c, o->dev, o->map_size);
+	if (ret) {
+		fprintf(stderr, "sync-txn: error: client cannot open %s: %s\n", o->dev, strerror(-ret));
+		return 1;
+	}
+	bb_client_init(&cl, &c);
+	start = bb_now_ns();
+	for (unsigned long i = 0; i < o->n; i++) {
+		uint32_t seq = (uint32_t)(i % 0xfffffffeUL) + 1;
+
+		bb_payload_fill(req, o->size, seq);
+		t0 = bb_now_ns();
+		ret = bb_echo_call(&cl, 0, seq, req, o->size, &err);
+		ns[i] = bb_now_ns() - t0;
+		if (ret) {
+			fprintf(stderr, "sync-txn: error: transaction %lu of %lu: %s\n", i + 1, o->n, err.msg);
+			kill(server, SIGKILL);
+			return 1;
+		}
+	}
+	double secs = (double)(bb_now_ns() - start) / 1e9;
+
+	ret = bb_echo_quit(&cl, 0, &err);
+	if (ret) {
+		fprintf(stderr, "sync-txn: error: stopping the server: %s\n", err.msg);
+		kill(server, SIGKILL);
+		return 1;
+	}
+	bb_close(&c);
+	bb_latency_summarize(ns, o->n, &lat);
+	print_summary(o, &lat, secs);
+	free(ns);
+	free(req);
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	int pipefd[2], status, rc;
+	pid_t server;
+	char ok;
+
+	if (parse_options(argc, argv, &o))
+		return 2;
+	if (pipe(pipefd)) {
+		perror("sync-txn: error: pipe");
+		return 1;
+	}
+	server = fork();
+	if (server < 0) {
+		perror("sync-txn: error: fork");
+		return 1;
+	}
+	if (server == 0) {
+		close(pipefd[0]);
+		_exit(run_server(&o, pipefd[1]));
+	}
+	close(pipefd[1]);
+	if (read(pipefd[0], &ok, 1) != 1) {
+		waitpid(server, &status, 0);
+		fprintf(stderr, "sync-txn: error: the server failed to start\n");
+		return 1;
+	}
+	close(pipefd[0]);
+	rc = run_client(&o, server);
+	if (waitpid(server, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		if (rc == 0)
+			fprintf(stderr, "sync-txn: error: the server failed\n");
+		rc = 1;
+	}
+	return rc;
+}
