@@ -3,6 +3,7 @@
  * payload verified end to end, then transactions/s and a latency summary.
  */
 #include "lib/binder_io.h"
+#include "lib/cli.h"
 #include "lib/echo.h"
 #include "lib/payload.h"
 #include "lib/stats.h"
@@ -32,25 +33,6 @@ static void usage(FILE *f)
 		   "  defaults: -d /dev/binder -n 1000 -s 4096 -m 1048576\n");
 }
 
-static int parse_size(const char *s, size_t *out)
-{
-	char *end;
-	unsigned long long v;
-
-	errno = 0;
-	v = strtoull(s, &end, 0);
-	if (errno || end == s)
-		return -1;
-	if (*end == 'k' || *end == 'K')
-		v *= 1024, end++;
-	else if (*end == 'm' || *end == 'M')
-		v *= 1024 * 1024, end++;
-	if (*end)
-		return -1;
-	*out = v;
-	return 0;
-}
-
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
@@ -71,16 +53,16 @@ static int parse_options(int argc, char **argv, struct options *o)
 			o->dev = optarg;
 			break;
 		case 'n':
-			if (parse_size(optarg, &v) || v == 0 || v > 100000000)
+			if (bb_parse_size(optarg, &v) || v == 0 || v > 100000000)
 				return fprintf(stderr, "sync-txn: error: bad -n '%s' (want 1..100000000)\n", optarg), -1;
 			o->n = v;
 			break;
 		case 's':
-			if (parse_size(optarg, &o->size) || o->size > 4 * 1024 * 1024)
+			if (bb_parse_size(optarg, &o->size) || o->size > 4 * 1024 * 1024)
 				return fprintf(stderr, "sync-txn: error: bad -s '%s' (want 0..4M bytes)\n", optarg), -1;
 			break;
 		case 'm':
-			if (parse_size(optarg, &o->map_size) || o->map_size < 4096 || o->map_size > 4 * 1024 * 1024)
+			if (bb_parse_size(optarg, &o->map_size) || o->map_size < 4096 || o->map_size > 4 * 1024 * 1024)
 				return fprintf(stderr, "sync-txn: error: bad -m '%s' (want 4K..4M bytes)\n", optarg), -1;
 			break;
 		case 'h':
@@ -138,17 +120,10 @@ static int run_server(const struct options *o, int ready_fd)
 
 static void print_summary(const struct options *o, struct bb_latency *l, double secs)
 {
-	const char *kernel = getenv("BB_KERNEL"), *build = getenv("BB_BUILD_ID");
-	const char *accel = getenv("BB_ACCEL"), *smp = getenv("BB_SMP");
-
-	printf("sync-txn: kernel %s, module %s, accel %s, %s vCPUs\n",
-	       kernel ? kernel : "host", build ? build : "unknown",
-	       accel ? accel : "none", smp ? smp : "?");
+	bb_print_environment(stdout, "sync-txn");
 	printf("sync-txn: %lu transactions of %zu bytes, all payloads verified both ways\n", o->n, o->size);
 	printf("iterations per sec: %.1f\n", (double)o->n / secs);
-	printf("latency (us): avg %.2f worst %.2f best %.2f p50 %.2f p90 %.2f p95 %.2f p99 %.2f p99.9 %.2f\n",
-	       l->avg_ns / 1e3, l->max_ns / 1e3, l->min_ns / 1e3, l->p50_ns / 1e3,
-	       l->p90_ns / 1e3, l->p95_ns / 1e3, l->p99_ns / 1e3, l->p999_ns / 1e3);
+	bb_print_latency(stdout, l);
 }
 
 static int run_client(const struct options *o, pid_t server)

@@ -53,3 +53,10 @@ uint64_t bb_now_ns(void)
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
 }
+
+void bb_print_latency(FILE *f, const struct bb_latency *l)
+{
+	fprintf(f, "latency (us): avg %.2f worst %.2f best %.2f p50 %.2f p90 %.2f p95 %.2f p99 %.2f p99.9 %.2f\n",
+		l->avg_ns / 1e3, l->max_ns / 1e3, l->min_ns / 1e3, l->p50_ns / 1e3,
+		l->p90_ns / 1e3, l->p95_ns / 1e3, l->p99_ns / 1e3, l->p999_ns / 1e3);
+}

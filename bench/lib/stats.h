@@ -5,6 +5,7 @@
 #define BINDERBENCH_STATS_H
 
 #include <stddef.h>
+#include <stdio.h>
 #include <stdint.h>
 
 struct bb_latency {
@@ -19,5 +20,7 @@ int bb_latency_summarize(uint64_t *ns, size_t n, struct bb_latency *out);
 /* Nearest-rank percentile q in (0, 100] of sorted samples. */
 uint64_t bb_percentile(const uint64_t *sorted, size_t n, double q);
 uint64_t bb_now_ns(void);
+/* Prints the binderThroughputTest-style latency line, in microseconds. */
+void bb_print_latency(FILE *f, const struct bb_latency *l);
 
 #endif

@@ -1,0 +1,407 @@
+/* install_storm.c - concurrent cold page installs: T client threads of one
+ * process send synchronous transactions at the same moment to a server
+ * process with L looper threads, so binder installs many not-yet-installed
+ * pages of one receiver at once (and, with sizes that are not page
+ * multiples, the same boundary page from two threads). Between rounds
+ * binder's shrinker can reclaim every free page (--reclaim), so the next
+ * round installs them again. Every payload is verified both ways.
+ */
+#include "lib/binder_io.h"
+#include "lib/cli.h"
+#include "lib/echo.h"
+#include "lib/payload.h"
+#include "lib/stats.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+struct options {
+	const char *dev;
+	size_t threads, loopers, rounds, batch, size, map_size;
+	int reclaim, marker;
+};
+
+struct server {
+	struct bb_conn conn;
+	size_t reply_cap;
+	int failed;
+	pthread_mutex_t lock;
+	struct bb_server_stats total;
+};
+
+struct storm {
+	const struct options *o;
+	struct bb_conn conn;
+	pthread_barrier_t start, done;
+	uint64_t *ns; /* rounds * threads * batch timings */
+	atomic_int failed;
+	pthread_mutex_t lock;
+	char error[256];
+};
+
+struct worker {
+	struct storm *s;
+	size_t id;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: install-storm [-d DEVICE] [-t THREADS] [-l LOOPERS] [-r ROUNDS]\n"
+		   "                     [-b BATCH] [-s BYTES] [-m MAP_BYTES] [--reclaim] [--marker]\n"
+		   "  T client threads send B verified synchronous transactions of S bytes each\n"
+		   "  per round, all rounds starting together, to a server with L loopers.\n"
+		   "  --reclaim  run binder's shrinker (drop_caches) before every round\n"
+		   "  --marker   write each round's start to the tracefs trace_marker\n"
+		   "  defaults: -t 4 -l 4 -r 10 -b 4 -s 6000 -m 1M\n");
+}
+
+static int bad(const char *what, const char *arg, const char *want)
+{
+	fprintf(stderr, "install-storm: error: bad %s '%s' (want %s)\n", what, arg, want);
+	return -1;
+}
+
+static int parse_options(int argc, char **argv, struct options *o)
+{
+	static const struct option longopts[] = {
+		{ "device", required_argument, NULL, 'd' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "loopers", required_argument, NULL, 'l' },
+		{ "rounds", required_argument, NULL, 'r' },
+		{ "batch", required_argument, NULL, 'b' },
+		{ "size", required_argument, NULL, 's' },
+		{ "map", required_argument, NULL, 'm' },
+		{ "reclaim", no_argument, NULL, 'R' },
+		{ "marker", no_argument, NULL, 'M' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	*o = (struct options){ "/dev/binder", 4, 4, 10, 4, 6000, BB_DEFAULT_MAP_SIZE, 0, 0 };
+	while ((c = getopt_long(argc, argv, "d:t:l:r:b:s:m:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			o->dev = optarg;
+			break;
+		case 't':
+			if (bb_parse_range(optarg, 1, 256, &o->threads))
+				return bad("-t", optarg, "1..256");
+			break;
+		case 'l':
+			if (bb_parse_range(optarg, 1, 256, &o->loopers))
+				return bad("-l", optarg, "1..256");
+			break;
+		case 'r':
+			if (bb_parse_range(optarg, 1, 1000000, &o->rounds))
+				return bad("-r", optarg, "1..1000000");
+			break;
+		case 'b':
+			if (bb_parse_range(optarg, 1, 100000, &o->batch))
+				return bad("-b", optarg, "1..100000");
+			break;
+		case 's':
+			if (bb_parse_range(optarg, 0, 4 << 20, &o->size))
+				return bad("-s", optarg, "0..4M bytes");
+			break;
+		case 'm':
+			if (bb_parse_range(optarg, 4096, 4 << 20, &o->map_size))
+				return bad("-m", optarg, "4K..4M bytes");
+			break;
+		case 'R':
+			o->reclaim = 1;
+			break;
+		case 'M':
+			o->marker = 1;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			usage(stderr);
+			return -1;
+		}
+	}
+	if (optind != argc) {
+		fprintf(stderr, "install-storm: error: unexpected argument '%s'\n", argv[optind]);
+		return -1;
+	}
+	/* All threads' requests are in flight at once in the synchronous half
+	 * of the server's mapping (binder keeps the other half for async). */
+	if ((o->size + 64) * o->threads > o->map_size / 2) {
+		fprintf(stderr, "install-storm: error: %zu threads x %zu bytes do not fit a %zu byte mapping\n",
+			o->threads, o->size, o->map_size);
+		return -1;
+	}
+	return 0;
+}
+
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY), ret = 0;
+	size_t len = strlen(text);
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, len) != (ssize_t)len)
+		ret = errno ? -errno : -EIO;
+	close(fd);
+	return ret;
+}
+
+/* ---- server process ---------------------------------------------------- */
+
+static void *serve_thread(void *arg)
+{
+	struct server *sv = arg;
+	struct bb_errbuf err = { "" };
+	struct bb_server_stats st;
+	int ret = bb_echo_serve(&sv->conn, sv->reply_cap, &st, &err);
+
+	pthread_mutex_lock(&sv->lock);
+	sv->total.served += st.served;
+	sv->total.bad_payloads += st.bad_payloads;
+	if (ret && !sv->failed) {
+		sv->failed = 1;
+		fprintf(stderr, "install-storm: error: server: %s\n", err.msg);
+	}
+	pthread_mutex_unlock(&sv->lock);
+	return NULL;
+}
+
+static int run_server(const struct options *o, int ready_fd)
+{
+	struct server sv = { .reply_cap = o->size, .lock = PTHREAD_MUTEX_INITIALIZER };
+	pthread_t *tids = calloc(o->loopers, sizeof(*tids));
+	char ok = 1;
+	size_t i;
+	int ret;
+
+	if (!tids)
+		return 1;
+	ret = bb_open(&sv.conn, o->dev, o->map_size);
+	if (ret) {
+		fprintf(stderr, "install-storm: error: server cannot open %s: %s\n", o->dev, strerror(-ret));
+		return 1;
+	}
+	ret = bb_become_context_manager(&sv.conn);
+	if (ret) {
+		fprintf(stderr, "install-storm: error: BINDER_SET_CONTEXT_MGR: %s\n", strerror(-ret));
+		return 1;
+	}
+	for (i = 0; i < o->loopers; i++) {
+		ret = pthread_create(&tids[i], NULL, serve_thread, &sv);
+		if (ret) {
+			fprintf(stderr, "install-storm: error: server thread: %s\n", strerror(ret));
+			return 1;
+		}
+	}
+	if (write(ready_fd, &ok, 1) != 1)
+		return 1;
+	close(ready_fd);
+	for (i = 0; i < o->loopers; i++)
+		pthread_join(tids[i], NULL);
+	bb_close(&sv.conn);
+	free(tids);
+	if (sv.total.bad_payloads) {
+		fprintf(stderr, "install-storm: error: server saw %" PRIu64 " corrupted requests\n",
+			sv.total.bad_payloads);
+		return 1;
+	}
+	return sv.failed;
+}
+
+/* ---- client process ---------------------------------------------------- */
+
+static void storm_fail(struct storm *s, const char *fmt, const char *msg, size_t a, size_t b)
+{
+	pthread_mutex_lock(&s->lock);
+	if (!s->failed) {
+		s->failed = 1;
+		snprintf(s->error, sizeof(s->error), fmt, msg, a, b);
+	}
+	pthread_mutex_unlock(&s->lock);
+}
+
+static void *client_thread(void *arg)
+{
+	struct worker *w = arg;
+	struct storm *s = w->s;
+	const struct options *o = s->o;
+	struct bb_errbuf err = { "" };
+	struct bb_client cl;
+	uint8_t *req = malloc(o->size ? o->size : 1);
+
+	bb_client_init(&cl, &s->conn);
+	for (size_t r = 0; r < o->rounds; r++) {
+		pthread_barrier_wait(&s->start);
+		for (size_t i = 0; i < o->batch && req && !s->failed; i++) {
+			size_t k = (r * o->threads + w->id) * o->batch + i;
+			uint32_t seq = (uint32_t)(k % 0xfffffffeu) + 1;
+			uint64_t t0;
+
+			bb_payload_fill(req, o->size, seq);
+			t0 = bb_now_ns();
+			if (bb_echo_call(&cl, 0, seq, req, o->size, &err))
+				storm_fail(s, "%s (thread %zu, round %zu)", err.msg, w->id, r + 1);
+			s->ns[k] = bb_now_ns() - t0;
+		}
+		/* Free the last reply so the round leaves no page in use. */
+		if (bb_client_flush(&cl, &err))
+			storm_fail(s, "%s (thread %zu, round %zu)", err.msg, w->id, r + 1);
+		if (!req)
+			storm_fail(s, "%s (thread %zu, round %zu)", "out of memory", w->id, r + 1);
+		pthread_barrier_wait(&s->done);
+	}
+	free(req);
+	return NULL;
+}
+
+static int between_rounds(const struct options *o, size_t round)
+{
+	char line[64];
+	int ret;
+
+	if (o->reclaim) {
+		/* "2" frees reclaimable slab objects: it runs every shrinker,
+		 * binder's included, until they stop making progress. */
+		ret = write_file("/proc/sys/vm/drop_caches", "2");
+		if (ret) {
+			fprintf(stderr, "install-storm: error: --reclaim: /proc/sys/vm/drop_caches: %s\n",
+				strerror(-ret));
+			return -1;
+		}
+	}
+	if (o->marker) {
+		snprintf(line, sizeof(line), "install-storm: round %zu\n", round);
+		ret = write_file("/sys/kernel/tracing/trace_marker", line);
+		if (ret) {
+			fprintf(stderr, "install-storm: error: --marker: trace_marker: %s\n", strerror(-ret));
+			return -1;
+		}
+	}
+	return 0;
+}
+
+static int run_client(const struct options *o, pid_t server)
+{
+	size_t n = o->rounds * o->threads * o->batch;
+	struct storm s = { .o = o, .lock = PTHREAD_MUTEX_INITIALIZER };
+	struct worker *w = calloc(o->threads, sizeof(*w));
+	pthread_t *tids = calloc(o->threads, sizeof(*tids));
+	struct bb_errbuf err = { "" };
+	struct bb_latency lat;
+	uint64_t start, busy = 0;
+	int ret, rc = 0;
+
+	s.ns = calloc(n, sizeof(*s.ns));
+	if (!w || !tids || !s.ns) {
+		fprintf(stderr, "install-storm: error: out of memory\n");
+		return 1;
+	}
+	ret = bb_open(&s.conn, o->dev, o->map_size);
+	if (ret) {
+		fprintf(stderr, "install-storm: error: client cannot open %s: %s\n", o->dev, strerror(-ret));
+		return 1;
+	}
+	pthread_barrier_init(&s.start, NULL, (unsigned int)o->threads + 1);
+	pthread_barrier_init(&s.done, NULL, (unsigned int)o->threads + 1);
+	for (size_t i = 0; i < o->threads; i++) {
+		w[i] = (struct worker){ &s, i };
+		ret = pthread_create(&tids[i], NULL, client_thread, &w[i]);
+		if (ret) {
+			fprintf(stderr, "install-storm: error: client thread: %s\n", strerror(ret));
+			kill(server, SIGKILL);
+			return 1;
+		}
+	}
+	for (size_t r = 0; r < o->rounds; r++) {
+		if (between_rounds(o, r + 1))
+			s.failed = 1; /* the threads see it and stop sending */
+		start = bb_now_ns();
+		pthread_barrier_wait(&s.start);
+		pthread_barrier_wait(&s.done);
+		busy += bb_now_ns() - start;
+	}
+	for (size_t i = 0; i < o->threads; i++)
+		pthread_join(tids[i], NULL);
+	if (s.failed) {
+		if (s.error[0])
+			fprintf(stderr, "install-storm: error: %s\n", s.error);
+		kill(server, SIGKILL);
+		return 1;
+	}
+	{
+		struct bb_client cl;
+
+		bb_client_init(&cl, &s.conn);
+		for (size_t i = 0; i < o->loopers && !rc; i++) {
+			if (bb_echo_quit(&cl, 0, &err)) {
+				fprintf(stderr, "install-storm: error: stopping the server: %s\n", err.msg);
+				kill(server, SIGKILL);
+				rc = 1;
+			}
+		}
+	}
+	bb_close(&s.conn);
+	if (!rc) {
+		bb_latency_summarize(s.ns, n, &lat);
+		bb_print_environment(stdout, "install-storm");
+		printf("install-storm: %zu rounds x %zu threads x %zu transactions of %zu bytes%s, all payloads verified both ways\n",
+		       o->rounds, o->threads, o->batch, o->size, o->reclaim ? ", reclaim between rounds" : "");
+		printf("iterations per sec: %.1f\n", (double)n / ((double)busy / 1e9));
+		bb_print_latency(stdout, &lat);
+	}
+	free(s.ns);
+	free(w);
+	free(tids);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	struct options o;
+	int pipefd[2], status, rc;
+	pid_t server;
+	char ok;
+
+	if (parse_options(argc, argv, &o))
+		return 2;
+	if (pipe(pipefd)) {
+		perror("install-storm: error: pipe");
+		return 1;
+	}
+	server = fork();
+	if (server < 0) {
+		perror("install-storm: error: fork");
+		return 1;
+	}
+	if (server == 0) {
+		close(pipefd[0]);
+		_exit(run_server(&o, pipefd[1]));
+	}
+	close(pipefd[1]);
+	if (read(pipefd[0], &ok, 1) != 1) {
+		waitpid(server, &status, 0);
+		fprintf(stderr, "install-storm: error: the server failed to start\n");
+		return 1;
+	}
+	close(pipefd[0]);
+	rc = run_client(&o, server);
+	if (waitpid(server, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+		if (rc == 0)
+			fprintf(stderr, "install-storm: error: the server failed\n");
+		rc = 1;
+	}
+	return rc;
+}

@@ -1,0 +1,20 @@
+/* cli.h - helpers the storm drivers share for their command lines and
+ * their output: size arguments with K/M suffixes, and the line naming the
+ * kernel, module build and accelerator a result was measured on.
+ */
+#ifndef BINDERBENCH_CLI_H
+#define BINDERBENCH_CLI_H
+
+#include <stddef.h>
+#include <stdio.h>
+
+/* Parses "123", "0x10", "64K" or "1M" into *out; returns 0 or -1. */
+int bb_parse_size(const char *s, size_t *out);
+/* Parses a size and checks lo <= value <= hi; returns 0 or -1. */
+int bb_parse_range(const char *s, size_t lo, size_t hi, size_t *out);
+/* Prints "PROG: kernel K, module B, accel A, N vCPUs" from the environment
+ * scripts/vm-run sets (BB_KERNEL, BB_BUILD_ID, BB_ACCEL, BB_SMP).
+ */
+void bb_print_environment(FILE *f, const char *prog);
+
+#endif

@@ -1,0 +1,25 @@
+#!/bin/sh
+# Test: every patch of kmod/patches/series is clean under the kernel's own
+# scripts/checkpatch.pl --strict (no errors, warnings or checks), and every
+# cumulative prefix of the series builds (scripts/kmod-build all).
+# Usage: checkpatch_test.sh KMOD_BUILD SOURCE_ROOT
+set -eu
+kmod_build=$1 root=$2
+src=$("$kmod_build" --source)
+checkpatch=$src/scripts/checkpatch.pl
+[ -f "$checkpatch" ] || { echo "checkpatch_test: $checkpatch is missing" >&2; exit 1; }
+bad=0 n=0
+for p in $(sed -e 's/#.*//' "$root/kmod/patches/series"); do
+	n=$((n + 1))
+	out=$(perl "$checkpatch" --strict --no-tree "$root/kmod/patches/$p" 2>&1 || true)
+	total=$(echo "$out" | grep '^total:' || echo "total: (no summary)")
+	echo "$p: $total"
+	case $total in
+	"total: 0 errors, 0 warnings, 0 checks,"*) ;;
+	*) echo "$out" | grep -E '^(ERROR|WARNING|CHECK)' -A3; bad=1 ;;
+	esac
+done
+[ "$n" -gt 0 ] || { echo "checkpatch_test: the series is empty" >&2; exit 1; }
+"$kmod_build" all >/dev/null
+echo "checkpatch_test: $n patches checked; every prefix builds"
+exit $bad

@@ -1,0 +1,43 @@
+#!/bin/sh
+# Guest test: who takes the receiver's mmap_lock during a cold page-install
+# storm with reclaim between rounds, read from the mmap_lock tracepoints and
+# attributed by kernel stack (scripts/guest/trace-installs).
+#   expect=write    (baseline .. p6) every install takes mmap_lock for write:
+#                   install writes == installs, exactly
+#   expect=vma      (p7, p8) no install takes it for write, and in the common
+#                   case not at all: the only reads allowed are the -EBUSY
+#                   page lookups plus at most a tenth of the installs
+#   expect=vma-reclaim (p9) as vma, and reclaim takes mmap_lock for at most
+#                   a tenth of the reclaimed pages (per-vma lock there too)
+# Usage (inside scripts/vm-run): mmap_lock_writes.sh EXPECT TRACE_INSTALLS INSTALL_STORM
+set -eu
+expect=$1 trace=$2 storm=$3
+"$trace" "$storm" -t 4 -l 4 -b 4 -s 6000 -r 10 --reclaim --marker >/tmp/counts
+cat /tmp/counts
+get() { sed -n "s/^$1=//p" /tmp/counts; }
+installs=$(get installs) races=$(get races) reclaimed=$(get reclaimed)
+iw=$(get mmap_install_write) ir=$(get mmap_install_read)
+rr=$(($(get mmap_reclaim_read) + $(get mmap_reclaim_read_failed)))
+fail() {
+	echo "mmap_lock_writes: FAILED on $BB_BUILD_ID: $*" >&2
+	exit 1
+}
+[ "$(get unattributed)" = 0 ] || fail "some mmap_lock events had no stack trace"
+[ "$installs" -gt 0 ] || fail "the storm installed no pages"
+[ "$reclaimed" -gt 0 ] || fail "the shrinker reclaimed no pages"
+case $expect in
+write)
+	[ "$iw" = "$installs" ] || fail "expected one mmap_lock write per install: $installs installs, $iw writes"
+	;;
+vma | vma-reclaim)
+	[ "$iw" = 0 ] || fail "$iw mmap_lock write acquisitions from the install path (expected 0)"
+	[ $(((ir - races) * 10)) -le "$installs" ] ||
+		fail "$ir mmap_lock reads from $installs installs ($races races): the per-vma lock is not used"
+	if [ "$expect" = vma-reclaim ]; then
+		[ $((rr * 10)) -le "$reclaimed" ] ||
+			fail "$rr mmap_lock acquisitions for $reclaimed reclaimed pages: reclaim does not use the per-vma lock"
+	fi
+	;;
+*) fail "unknown expectation '$expect'" ;;
+esac
+echo "mmap_lock_writes: $BB_BUILD_ID: $installs installs, $iw mmap_lock writes and $ir reads from installs ($races races); $reclaimed reclaimed, $rr mmap_lock acquisitions from reclaim"
