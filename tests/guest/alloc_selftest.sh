@@ -3,7 +3,7 @@
 # build) runs on the first binder ioctl of a mapped process and prints PASSED.
 # Usage (inside scripts/vm-run): alloc_selftest.sh SYNC_TXN
 set -eu
-"$1" -n 10 -s 64 -m 16K >/dev/null
+"$1" -n 10 -s 64 -m 64K >/dev/null
 # The selftest runs synchronously inside that first ioctl.
 log=$(dmesg | grep -E 'binder_alloc_selftest|binder_linux: (STARTED|PASSED|.*FAILED)' || true)
 echo "$log"
