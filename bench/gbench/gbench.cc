@@ -1,0 +1,113 @@
+// gbench.cc - the C interface of gbench.h over Google Benchmark's C++ API.
+#include "gbench.h"
+
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <string>
+#include <vector>
+
+namespace {
+
+benchmark::State &S(struct bb_gb_state *st)
+{
+	return *reinterpret_cast<benchmark::State *>(st);
+}
+
+const benchmark::State &S(const struct bb_gb_state *st)
+{
+	return *reinterpret_cast<const benchmark::State *>(st);
+}
+
+benchmark::internal::Benchmark *B(struct bb_gb_bench *b)
+{
+	return reinterpret_cast<benchmark::internal::Benchmark *>(b);
+}
+
+} // namespace
+
+extern "C" {
+
+struct bb_gb_bench *bb_gb_register(const char *name, bb_gb_fn fn, void *user)
+{
+	auto *b = benchmark::RegisterBenchmark(name, [fn, user](benchmark::State &st) {
+		fn(reinterpret_cast<struct bb_gb_state *>(&st), user);
+	});
+	return reinterpret_cast<struct bb_gb_bench *>(b);
+}
+
+void bb_gb_arg(struct bb_gb_bench *b, int64_t value) { B(b)->Arg(value); }
+
+void bb_gb_args(struct bb_gb_bench *b, const int64_t *values, size_t n)
+{
+	B(b)->Args(std::vector<int64_t>(values, values + n));
+}
+
+void bb_gb_range(struct bb_gb_bench *b, int64_t lo, int64_t hi) { B(b)->Range(lo, hi); }
+void bb_gb_arg_name(struct bb_gb_bench *b, const char *name) { B(b)->ArgName(name); }
+
+void bb_gb_arg_names(struct bb_gb_bench *b, const char *const *names, size_t n)
+{
+	B(b)->ArgNames(std::vector<std::string>(names, names + n));
+}
+
+void bb_gb_threads(struct bb_gb_bench *b, int threads) { B(b)->Threads(threads); }
+void bb_gb_iterations(struct bb_gb_bench *b, int64_t n) { B(b)->Iterations(n); }
+void bb_gb_repetitions(struct bb_gb_bench *b, int n) { B(b)->Repetitions(n); }
+void bb_gb_use_manual_time(struct bb_gb_bench *b) { B(b)->UseManualTime(); }
+void bb_gb_unit_us(struct bb_gb_bench *b) { B(b)->Unit(benchmark::kMicrosecond); }
+
+int bb_gb_keep_running(struct bb_gb_state *st) { return S(st).KeepRunning(); }
+
+int bb_gb_keep_running_batch(struct bb_gb_state *st, int64_t n)
+{
+	return S(st).KeepRunningBatch(n);
+}
+
+int64_t bb_gb_range_arg(const struct bb_gb_state *st, size_t i)
+{
+	return S(st).range(i);
+}
+
+int bb_gb_thread_index(const struct bb_gb_state *st) { return S(st).thread_index(); }
+int bb_gb_thread_count(const struct bb_gb_state *st) { return S(st).threads(); }
+int64_t bb_gb_iterations_done(const struct bb_gb_state *st) { return S(st).iterations(); }
+
+void bb_gb_set_iteration_time(struct bb_gb_state *st, double seconds)
+{
+	S(st).SetIterationTime(seconds);
+}
+
+void bb_gb_pause(struct bb_gb_state *st) { S(st).PauseTiming(); }
+void bb_gb_resume(struct bb_gb_state *st) { S(st).ResumeTiming(); }
+
+void bb_gb_counter(struct bb_gb_state *st, const char *name, double value, int flags)
+{
+	int f = benchmark::Counter::kDefaults;
+
+	if (flags & BB_GB_RATE)
+		f |= benchmark::Counter::kIsRate;
+	if (flags & BB_GB_AVG_THREADS)
+		f |= benchmark::Counter::kAvgThreads;
+	if (flags & BB_GB_AVG_ITERATIONS)
+		f |= benchmark::Counter::kAvgIterations;
+	S(st).counters[name] = benchmark::Counter(value, static_cast<benchmark::Counter::Flags>(f));
+}
+
+void bb_gb_items_processed(struct bb_gb_state *st, int64_t n) { S(st).SetItemsProcessed(n); }
+void bb_gb_bytes_processed(struct bb_gb_state *st, int64_t n) { S(st).SetBytesProcessed(n); }
+void bb_gb_set_label(struct bb_gb_state *st, const char *label) { S(st).SetLabel(label); }
+void bb_gb_skip_with_error(struct bb_gb_state *st, const char *msg) { S(st).SkipWithError(msg); }
+int bb_gb_error_occurred(const struct bb_gb_state *st) { return S(st).error_occurred(); }
+
+int bb_gb_main(int argc, char **argv)
+{
+	benchmark::Initialize(&argc, argv);
+	if (benchmark::ReportUnrecognizedArguments(argc, argv))
+		return 2;
+	benchmark::RunSpecifiedBenchmarks();
+	benchmark::Shutdown();
+	return 0;
+}
+
+} // extern "C"

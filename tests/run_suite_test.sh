@@ -1,0 +1,59 @@
+#!/bin/bash
+# Test of scripts/run-suite with a tiny matrix in real guests: bad flags and
+# unwritable output directories get a one-line error; a run of
+# baseline,p99,patched with one repetition reports the nonexistent p99 build
+# as failed, still measures the two others and writes a complete results
+# tree with a comparison report; an existing run id is refused and the
+# earlier run is left intact.
+# Usage: run_suite_test.sh PATH/TO/run-suite
+set -u
+run_suite=$1
+tmp=$(mktemp -d)
+trap 'chmod -R u+w "$tmp"; rm -rf "$tmp"' EXIT
+passed=0 failed=0
+ok() { passed=$((passed + 1)); }
+bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
+one_line_error() { # NAME COMMAND...
+	local name=$1 out rc
+	shift
+	out=$("$@" 2>&1 >/dev/null)
+	rc=$?
+	if [ "$rc" != 0 ] && [ "$(echo "$out" | wc -l)" = 1 ] && [[ $out == run-suite:\ error:* ]]; then
+		ok
+	else
+		bad "$name: status $rc, stderr: $out"
+	fi
+}
+one_line_error "bad --reps" "$run_suite" --reps zero --out "$tmp/o"
+one_line_error "bad flag" "$run_suite" --frobnicate
+one_line_error "bad --builds" "$run_suite" --builds 'a b'
+mkdir "$tmp/ro" && chmod a-w "$tmp/ro"
+if [ "$(id -u)" != 0 ]; then
+	one_line_error "unwritable --out" "$run_suite" --out "$tmp/ro"
+fi
+touch "$tmp/file"
+one_line_error "--out is a file" "$run_suite" --out "$tmp/file/sub"
+
+"$run_suite" --builds baseline,p99,patched --reps 1 --out "$tmp/res" --run-id tiny >"$tmp/log" 2>&1
+rc=$?
+cat "$tmp/log"
+[ "$rc" != 0 ] && ok || bad "a run with a failed build exited 0"
+grep -q "build p99 FAILED" "$tmp/log" && ok || bad "the failed build was not reported"
+d=$tmp/res/tiny
+for f in results.csv report.md comparison.csv meta.json baseline/rep-1.csv patched/rep-1.csv \
+	baseline/dmesg-1.txt; do
+	[ -s "$d/$f" ] && ok || bad "missing $f in the results tree"
+done
+grep -q '"p99": {"build_id": "unknown", "status": "build"}' "$d/meta.json" && ok ||
+	bad "meta.json does not record the failed build"
+for b in baseline patched; do
+	grep -q ":$b:.*,cold_install,.*,mmap_install_write," "$d/results.csv" && ok ||
+		bad "results.csv lacks the $b install counts"
+done
+grep -q '| cold_install |' "$d/report.md" && ok || bad "report.md has no cold_install rows"
+ls -a "$tmp/res" | grep -q '^\.run-' && bad "a temporary run directory was left behind" || ok
+before=$(cat "$d/results.csv" | sha256sum)
+one_line_error "existing --run-id" "$run_suite" --builds baseline,patched --reps 1 --out "$tmp/res" --run-id tiny
+[ "$(cat "$d/results.csv" | sha256sum)" = "$before" ] && ok || bad "an earlier run was modified"
+echo "run_suite_test: $passed passed, $failed failed"
+[ "$failed" = 0 ]

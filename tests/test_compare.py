@@ -1,0 +1,140 @@
+#!/usr/bin/python3
+"""Tests of scripts/compare on small hand-made CSVs: known medians, a known
+significant/non-significant split with directions, and clear one-line errors
+for malformed, empty and mismatched inputs. Runs with Debian's python3."""
+import csv
+import os
+import subprocess
+import sys
+import tempfile
+import unittest
+
+COMPARE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts", "compare")
+HEADER = ["build_id", "kernel", "accel", "vcpus", "rep", "benchmark", "params",
+          "metric", "value", "unit", "better"]
+
+
+def write_csv(path, rows, header=HEADER):
+    with open(path, "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(header)
+        w.writerows(rows)
+
+
+def rows_for(build, metric, values, better, accel="tcg", params="s=1", unit="us"):
+    return [[f"6.12.117+deb12-amd64:{build}:abc", "6.12.117+deb12-amd64", accel, "2",
+             str(i + 1), "storm", params, metric, str(v), unit, better]
+            for i, v in enumerate(values)]
+
+
+class CompareTest(unittest.TestCase):
+    def setUp(self):
+        self.tmp = tempfile.TemporaryDirectory()
+        self.dir = self.tmp.name
+
+    def tearDown(self):
+        self.tmp.cleanup()
+
+    def run_compare(self, *args):
+        return subprocess.run([sys.executable, COMPARE, *args], capture_output=True, text=True)
+
+    def comparison(self):
+        with open(os.path.join(self.dir, "out", "comparison.csv")) as f:
+            return {(r["metric"], r["build"]): r for r in csv.DictReader(f)}
+
+    def test_medians_and_verdicts(self):
+        path = os.path.join(self.dir, "r.csv")
+        rows = []
+        # p50 drops from a median of 100 to 70: lower is better -> better.
+        rows += rows_for("baseline", "p50_us", [98, 99, 100, 101, 102, 100, 99, 101], "lower")
+        rows += rows_for("patched", "p50_us", [68, 69, 70, 71, 72, 70, 69, 71], "lower")
+        # Throughput drops clearly: higher is better -> worse.
+        rows += rows_for("baseline", "txn_per_s", [1000, 1010, 990, 1005, 995, 1000, 1002, 998],
+                         "higher", unit="1/s")
+        rows += rows_for("patched", "txn_per_s", [800, 810, 790, 805, 795, 800, 802, 798],
+                         "higher", unit="1/s")
+        # Interleaved samples with equal medians: no significant change.
+        rows += rows_for("baseline", "max_us", [10, 30, 20, 40, 50, 60, 70, 80], "lower")
+        rows += rows_for("patched", "max_us", [15, 25, 35, 45, 55, 65, 75, 5], "lower")
+        write_csv(path, rows)
+        res = self.run_compare(path, "--out", os.path.join(self.dir, "out"))
+        self.assertEqual(res.returncode, 0, res.stderr)
+        c = self.comparison()
+        self.assertEqual(float(c[("p50_us", "baseline")]["median"]), 100.0)
+        self.assertEqual(float(c[("p50_us", "patched")]["median"]), 70.0)
+        self.assertAlmostEqual(float(c[("p50_us", "patched")]["delta_pct"]), -30.0)
+        self.assertEqual(c[("p50_us", "patched")]["verdict"], "better")
+        self.assertEqual(c[("txn_per_s", "patched")]["verdict"], "worse")
+        self.assertEqual(c[("max_us", "patched")]["verdict"], "no significant change")
+        self.assertLess(float(c[("p50_us", "patched")]["ci_high"]), 0)
+        self.assertTrue(os.path.exists(os.path.join(self.dir, "out", "report.md")))
+        self.assertTrue(os.path.exists(os.path.join(self.dir, "out", "timings.png")))
+
+    def test_too_few_samples(self):
+        path = os.path.join(self.dir, "r.csv")
+        write_csv(path, rows_for("baseline", "p50_us", [100, 101], "lower")
+                  + rows_for("patched", "p50_us", [50, 51], "lower"))
+        res = self.run_compare(path, "--out", os.path.join(self.dir, "out"), "--no-plots")
+        self.assertEqual(res.returncode, 0, res.stderr)
+        self.assertEqual(self.comparison()[("p50_us", "patched")]["verdict"], "too few samples")
+
+    def assert_error(self, res, text):
+        self.assertEqual(res.returncode, 2, res.stdout)
+        lines = res.stderr.strip().splitlines()
+        self.assertEqual(len(lines), 1, res.stderr)
+        self.assertTrue(lines[0].startswith("compare: error:"), lines[0])
+        self.assertIn(text, lines[0])
+
+    def test_empty_file(self):
+        path = os.path.join(self.dir, "empty.csv")
+        open(path, "w").close()
+        self.assert_error(self.run_compare(path), "empty file")
+
+    def test_missing_columns(self):
+        path = os.path.join(self.dir, "bad.csv")
+        write_csv(path, [["1", "2"]], header=["x", "y"])
+        self.assert_error(self.run_compare(path), "missing columns")
+
+    def test_bad_value(self):
+        path = os.path.join(self.dir, "bad.csv")
+        rows = rows_for("baseline", "p50_us", [1, 2], "lower") + rows_for("patched", "p50_us", [1, 2], "lower")
+        rows[1][8] = "fast"
+        write_csv(path, rows)
+        self.assert_error(self.run_compare(path), "is not a number")
+
+    def test_missing_file(self):
+        self.assert_error(self.run_compare(os.path.join(self.dir, "nope")), "no such file")
+
+    def test_single_build(self):
+        path = os.path.join(self.dir, "one.csv")
+        write_csv(path, rows_for("baseline", "p50_us", [1, 2, 3], "lower"))
+        self.assert_error(self.run_compare(path), "nothing to compare")
+
+    def test_mixed_accel_refused(self):
+        path = os.path.join(self.dir, "mixed.csv")
+        write_csv(path, rows_for("baseline", "p50_us", [1, 2, 3], "lower", accel="tcg")
+                  + rows_for("patched", "p50_us", [1, 2, 3], "lower", accel="kvm"))
+        self.assert_error(self.run_compare(path), "mixed accelerators")
+        res = self.run_compare(path, "--allow-mixed", "--out", os.path.join(self.dir, "out"), "--no-plots")
+        self.assertEqual(res.returncode, 0, res.stderr)
+
+    def test_mismatched_parameters_refused(self):
+        path = os.path.join(self.dir, "params.csv")
+        write_csv(path, rows_for("baseline", "p50_us", [1, 2, 3], "lower", params="s=1")
+                  + rows_for("patched", "p50_us", [1, 2, 3], "lower", params="s=2"))
+        self.assert_error(self.run_compare(path), "different parameter sets")
+
+    def test_unwritable_output(self):
+        path = os.path.join(self.dir, "r.csv")
+        write_csv(path, rows_for("baseline", "p50_us", [1, 2, 3], "lower")
+                  + rows_for("patched", "p50_us", [1, 2, 3], "lower"))
+        blocker = os.path.join(self.dir, "file")
+        open(blocker, "w").close()
+        self.assert_error(self.run_compare(path, "--out", os.path.join(blocker, "sub")), "cannot write")
+
+    def test_bad_flag(self):
+        self.assert_error(self.run_compare("--bogus", "x.csv"), "unrecognized arguments: --bogus")
+
+
+if __name__ == "__main__":
+    unittest.main()
