@@ -10,6 +10,7 @@
 #include "lib/cli.h"
 #include "lib/echo.h"
 #include "lib/payload.h"
+#include "lib/server.h"
 #include "lib/stats.h"
 
 #include <errno.h>
@@ -17,26 +18,16 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 struct options {
 	const char *dev;
 	size_t threads, loopers, rounds, batch, size, map_size;
 	int reclaim, marker;
-};
-
-struct server {
-	struct bb_conn conn;
-	size_t reply_cap;
-	int failed;
-	pthread_mutex_t lock;
-	struct bb_server_stats total;
 };
 
 struct storm {
@@ -159,68 +150,6 @@ static int write_file(const char *path, const char *text)
 	return ret;
 }
 
-/* ---- server process ---------------------------------------------------- */
-
-static void *serve_thread(void *arg)
-{
-	struct server *sv = arg;
-	struct bb_errbuf err = { "" };
-	struct bb_server_stats st;
-	int ret = bb_echo_serve(&sv->conn, sv->reply_cap, &st, &err);
-
-	pthread_mutex_lock(&sv->lock);
-	sv->total.served += st.served;
-	sv->total.bad_payloads += st.bad_payloads;
-	if (ret && !sv->failed) {
-		sv->failed = 1;
-		fprintf(stderr, "install-storm: error: server: %s\n", err.msg);
-	}
-	pthread_mutex_unlock(&sv->lock);
-	return NULL;
-}
-
-static int run_server(const struct options *o, int ready_fd)
-{
-	struct server sv = { .reply_cap = o->size, .lock = PTHREAD_MUTEX_INITIALIZER };
-	pthread_t *tids = calloc(o->loopers, sizeof(*tids));
-	char ok = 1;
-	size_t i;
-	int ret;
-
-	if (!tids)
-		return 1;
-	ret = bb_open(&sv.conn, o->dev, o->map_size);
-	if (ret) {
-		fprintf(stderr, "install-storm: error: server cannot open %s: %s\n", o->dev, strerror(-ret));
-		return 1;
-	}
-	ret = bb_become_context_manager(&sv.conn);
-	if (ret) {
-		fprintf(stderr, "install-storm: error: BINDER_SET_CONTEXT_MGR: %s\n", strerror(-ret));
-		return 1;
-	}
-	for (i = 0; i < o->loopers; i++) {
-		ret = pthread_create(&tids[i], NULL, serve_thread, &sv);
-		if (ret) {
-			fprintf(stderr, "install-storm: error: server thread: %s\n", strerror(ret));
-			return 1;
-		}
-	}
-	if (write(ready_fd, &ok, 1) != 1)
-		return 1;
-	close(ready_fd);
-	for (i = 0; i < o->loopers; i++)
-		pthread_join(tids[i], NULL);
-	bb_close(&sv.conn);
-	free(tids);
-	if (sv.total.bad_payloads) {
-		fprintf(stderr, "install-storm: error: server saw %" PRIu64 " corrupted requests\n",
-			sv.total.bad_payloads);
-		return 1;
-	}
-	return sv.failed;
-}
-
 /* ---- client process ---------------------------------------------------- */
 
 static void storm_fail(struct storm *s, const char *fmt, const char *msg, size_t a, size_t b)
@@ -321,7 +250,7 @@ static int run_client(const struct options *o, pid_t server)
 		ret = pthread_create(&tids[i], NULL, client_thread, &w[i]);
 		if (ret) {
 			fprintf(stderr, "install-storm: error: client thread: %s\n", strerror(ret));
-			kill(server, SIGKILL);
+			bb_server_kill(server);
 			return 1;
 		}
 	}
@@ -338,20 +267,12 @@ static int run_client(const struct options *o, pid_t server)
 	if (s.failed) {
 		if (s.error[0])
 			fprintf(stderr, "install-storm: error: %s\n", s.error);
-		kill(server, SIGKILL);
+		bb_server_kill(server);
 		return 1;
 	}
-	{
-		struct bb_client cl;
-
-		bb_client_init(&cl, &s.conn);
-		for (size_t i = 0; i < o->loopers && !rc; i++) {
-			if (bb_echo_quit(&cl, 0, &err)) {
-				fprintf(stderr, "install-storm: error: stopping the server: %s\n", err.msg);
-				kill(server, SIGKILL);
-				rc = 1;
-			}
-		}
+	if (bb_server_stop(&s.conn, server, o->loopers, &err)) {
+		fprintf(stderr, "install-storm: error: stopping the server: %s\n", err.msg);
+		rc = 1;
 	}
 	bb_close(&s.conn);
 	if (!rc) {
@@ -371,37 +292,17 @@ static int run_client(const struct options *o, pid_t server)
 int main(int argc, char **argv)
 {
 	struct options o;
-	int pipefd[2], status, rc;
+	struct bb_errbuf err = { "" };
+	struct bb_server_opts so;
 	pid_t server;
-	char ok;
 
 	if (parse_options(argc, argv, &o))
 		return 2;
-	if (pipe(pipefd)) {
-		perror("install-storm: error: pipe");
-		return 1;
-	}
-	server = fork();
+	so = (struct bb_server_opts){ o.dev, o.map_size, o.loopers, o.size, NULL };
+	server = bb_server_spawn(&so, &err);
 	if (server < 0) {
-		perror("install-storm: error: fork");
+		fprintf(stderr, "install-storm: error: %s\n", err.msg);
 		return 1;
 	}
-	if (server == 0) {
-		close(pipefd[0]);
-		_exit(run_server(&o, pipefd[1]));
-	}
-	close(pipefd[1]);
-	if (read(pipefd[0], &ok, 1) != 1) {
-		waitpid(server, &status, 0);
-		fprintf(stderr, "install-storm: error: the server failed to start\n");
-		return 1;
-	}
-	close(pipefd[0]);
-	rc = run_client(&o, server);
-	if (waitpid(server, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		if (rc == 0)
-			fprintf(stderr, "install-storm: error: the server failed\n");
-		rc = 1;
-	}
-	return rc;
+	return run_client(&o, server);
 }

@@ -42,6 +42,12 @@ static int fatal_return(const struct bb_return *r, struct bb_errbuf *err)
 int bb_echo_serve(struct bb_conn *c, size_t reply_cap,
 		  struct bb_server_stats *st, struct bb_errbuf *err)
 {
+	return bb_echo_serve_counted(c, reply_cap, NULL, st, err);
+}
+
+int bb_echo_serve_counted(struct bb_conn *c, size_t reply_cap, uint64_t *oneway_done,
+			  struct bb_server_stats *st, struct bb_errbuf *err)
+{
 	uint8_t rbuf[READ_CAP];
 	struct bb_wbuf w;
 	uint8_t *reply;
@@ -83,6 +89,19 @@ int bb_echo_serve(struct bb_conn *c, size_t reply_cap,
 			if (!td)
 				continue; /* BR_NOOP, BR_TRANSACTION_COMPLETE, BR_SPAWN_LOOPER... */
 			size = td->data_size;
+			if (td->flags & TF_ONE_WAY) {
+				if (bb_payload_check((const void *)(uintptr_t)td->data.ptr.buffer,
+						     size, td->code) >= 0)
+					st->bad_payloads++;
+				st->oneway++;
+				if (bb_put_free_buffer(&w, td->data.ptr.buffer)) {
+					ret = fail(err, -ENOSPC, "command buffer full");
+					break;
+				}
+				if (oneway_done)
+					__atomic_add_fetch(oneway_done, 1, __ATOMIC_RELEASE);
+				continue;
+			}
 			if (td->code == BB_CODE_QUIT) {
 				quit = 1;
 				size = 0;
@@ -177,6 +196,43 @@ int bb_echo_call(struct bb_client *cl, uint32_t handle, uint32_t seq,
 	if (seq == BB_CODE_QUIT)
 		return fail(err, -EINVAL, "sequence number 0 is reserved");
 	return call(cl, handle, seq, req, size, err);
+}
+
+int bb_echo_send_oneway(struct bb_client *cl, uint32_t handle, uint32_t seq,
+			const void *req, size_t size, struct bb_errbuf *err)
+{
+	uint8_t rbuf[READ_CAP];
+	struct bb_wbuf w;
+	int ret;
+
+	if (seq == BB_CODE_QUIT)
+		return fail(err, -EINVAL, "sequence number 0 is reserved");
+	bb_wbuf_reset(&w);
+	if (cl->has_pending_free)
+		bb_put_free_buffer(&w, cl->pending_free);
+	cl->has_pending_free = 0;
+	bb_put_txn(&w, BC_TRANSACTION, handle, seq, TF_ONE_WAY, req, size);
+	for (;;) {
+		size_t rlen = 0, off = 0, wdone = 0;
+		struct bb_return r;
+		int n;
+
+		ret = bb_write_read(cl->conn, w.data, w.len, &wdone, rbuf, sizeof(rbuf), &rlen);
+		if (ret)
+			return fail(err, ret, "BINDER_WRITE_READ: %s", strerror(-ret));
+		if (wdone != w.len)
+			return fail(err, -EIO, "driver consumed %zu of %zu command bytes", wdone, w.len);
+		bb_wbuf_reset(&w);
+		while ((n = bb_parse_return(rbuf, rlen, &off, &r)) == 1) {
+			ret = fatal_return(&r, err);
+			if (ret)
+				return ret;
+			if (r.cmd == BR_TRANSACTION_COMPLETE)
+				return 0;
+		}
+		if (n < 0)
+			return fail(err, n, "malformed read buffer from the driver (%s)", strerror(-n));
+	}
 }
 
 int bb_echo_quit(struct bb_client *cl, uint32_t handle, struct bb_errbuf *err)

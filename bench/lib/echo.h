@@ -24,13 +24,18 @@ struct bb_errbuf {
 struct bb_server_stats {
 	uint64_t served;
 	uint64_t bad_payloads;
+	uint64_t oneway;
 };
 
 /* Serves echo transactions on c (already context manager) until BB_CODE_QUIT.
- * reply_cap is the largest payload the server will answer.
+ * reply_cap is the largest payload the server will answer. One-way
+ * transactions are verified and freed without a reply; when oneway_done is
+ * not NULL it is incremented (atomically) after each one.
  */
 int bb_echo_serve(struct bb_conn *c, size_t reply_cap,
 		  struct bb_server_stats *st, struct bb_errbuf *err);
+int bb_echo_serve_counted(struct bb_conn *c, size_t reply_cap, uint64_t *oneway_done,
+			  struct bb_server_stats *st, struct bb_errbuf *err);
 
 struct bb_client {
 	struct bb_conn *conn;
@@ -45,6 +50,11 @@ void bb_client_init(struct bb_client *cl, struct bb_conn *conn);
  */
 int bb_echo_call(struct bb_client *cl, uint32_t handle, uint32_t seq,
 		 const void *req, size_t size, struct bb_errbuf *err);
+/* One one-way (TF_ONE_WAY) echo of size bytes: returns once the driver has
+ * queued it (BR_TRANSACTION_COMPLETE); the server verifies it, no reply.
+ */
+int bb_echo_send_oneway(struct bb_client *cl, uint32_t handle, uint32_t seq,
+			const void *req, size_t size, struct bb_errbuf *err);
 /* Asks the server to stop and waits for its reply. */
 int bb_echo_quit(struct bb_client *cl, uint32_t handle, struct bb_errbuf *err);
 /* Frees the last reply buffer, if any. */

@@ -60,3 +60,24 @@ void bb_print_latency(FILE *f, const struct bb_latency *l)
 		l->avg_ns / 1e3, l->max_ns / 1e3, l->min_ns / 1e3, l->p50_ns / 1e3,
 		l->p90_ns / 1e3, l->p95_ns / 1e3, l->p99_ns / 1e3, l->p999_ns / 1e3);
 }
+
+int bb_samples_push(struct bb_samples *s, uint64_t ns)
+{
+	if (s->n == s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 1024;
+		uint64_t *p = realloc(s->ns, cap * sizeof(*p));
+
+		if (!p)
+			return -ENOMEM;
+		s->ns = p;
+		s->cap = cap;
+	}
+	s->ns[s->n++] = ns;
+	return 0;
+}
+
+void bb_samples_free(struct bb_samples *s)
+{
+	free(s->ns);
+	*s = (struct bb_samples){ 0 };
+}

@@ -2,8 +2,10 @@
 # Guest test: who takes the receiver's mmap_lock during a cold page-install
 # storm with reclaim between rounds, read from the mmap_lock tracepoints and
 # attributed by kernel stack (scripts/guest/trace-installs).
-#   expect=write    (baseline .. p6) every install takes mmap_lock for write:
+#   expect=write    (baseline, p1) every install takes mmap_lock for write:
 #                   install writes == installs, exactly
+#   expect=read     (p2 .. p6) every install takes it once, for read only:
+#                   install writes == 0, install reads == installs, exactly
 #   expect=vma      (p7, p8) no install takes it for write, and in the common
 #                   case not at all: the only reads allowed are the -EBUSY
 #                   page lookups plus at most a tenth of the installs
@@ -28,6 +30,10 @@ fail() {
 case $expect in
 write)
 	[ "$iw" = "$installs" ] || fail "expected one mmap_lock write per install: $installs installs, $iw writes"
+	;;
+read)
+	[ "$iw" = 0 ] || fail "$iw mmap_lock write acquisitions from the install path (expected 0)"
+	[ "$ir" = "$installs" ] || fail "expected one mmap_lock read per install: $installs installs, $ir reads"
 	;;
 vma | vma-reclaim)
 	[ "$iw" = 0 ] || fail "$iw mmap_lock write acquisitions from the install path (expected 0)"

@@ -1,0 +1,160 @@
+/* server.c - the forked multi-looper echo server (server.h). */
+#include "server.h"
+
+#include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+/* Exit statuses of the server process. */
+enum { SERVER_OK = 0, SERVER_FAILED = 1, SERVER_BAD_PAYLOAD = 3 };
+
+struct server {
+	struct bb_conn conn;
+	size_t reply_cap;
+	uint64_t *oneway_done;
+	pthread_mutex_t lock;
+	int failed;
+	uint64_t bad_payloads;
+};
+
+static int fail(struct bb_errbuf *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+static void *looper(void *arg)
+{
+	struct server *sv = arg;
+	struct bb_errbuf err = { "" };
+	struct bb_server_stats st;
+	int ret = bb_echo_serve_counted(&sv->conn, sv->reply_cap, sv->oneway_done, &st, &err);
+
+	pthread_mutex_lock(&sv->lock);
+	sv->bad_payloads += st.bad_payloads;
+	if (ret)
+		sv->failed = 1;
+	pthread_mutex_unlock(&sv->lock);
+	return NULL;
+}
+
+/* A previous context manager's node is released by deferred work after it
+ * exits: retry for a while when the driver still says EBUSY. */
+static int become_manager(struct bb_conn *c)
+{
+	struct timespec ts = { 0, 10 * 1000 * 1000 };
+	int ret = -EBUSY;
+
+	for (int i = 0; i < 300 && ret == -EBUSY; i++) {
+		ret = bb_become_context_manager(c);
+		if (ret == -EBUSY)
+			nanosleep(&ts, NULL);
+	}
+	return ret;
+}
+
+/* The server process: reports "" or an error message on ready_fd. */
+static int server_main(const struct bb_server_opts *o, int ready_fd)
+{
+	struct server sv = { .reply_cap = o->reply_cap, .oneway_done = o->oneway_done,
+			     .lock = PTHREAD_MUTEX_INITIALIZER };
+	struct bb_errbuf err = { "" };
+	pthread_t *tids = calloc(o->loopers, sizeof(*tids));
+	size_t started = 0;
+	int ret;
+
+	if (!tids)
+		fail(&err, -ENOMEM, "out of memory");
+	else if ((ret = bb_open(&sv.conn, o->dev, o->map_size)))
+		fail(&err, ret, "server cannot open %s: %s", o->dev, strerror(-ret));
+	else if ((ret = become_manager(&sv.conn)))
+		fail(&err, ret, "BINDER_SET_CONTEXT_MGR: %s", strerror(-ret));
+	for (; !err.msg[0] && started < o->loopers; started++) {
+		ret = pthread_create(&tids[started], NULL, looper, &sv);
+		if (ret)
+			fail(&err, -ret, "server thread: %s", strerror(ret));
+	}
+	if (write(ready_fd, err.msg, strlen(err.msg) + 1) < 0 || err.msg[0])
+		return SERVER_FAILED;
+	close(ready_fd);
+	for (size_t i = 0; i < started; i++)
+		pthread_join(tids[i], NULL);
+	bb_close(&sv.conn);
+	free(tids);
+	if (sv.bad_payloads)
+		return SERVER_BAD_PAYLOAD;
+	return sv.failed ? SERVER_FAILED : SERVER_OK;
+}
+
+pid_t bb_server_spawn(const struct bb_server_opts *o, struct bb_errbuf *err)
+{
+	struct bb_errbuf msg = { "" };
+	int pipefd[2], status;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe(pipefd))
+		return fail(err, -errno, "pipe: %s", strerror(errno));
+	pid = fork();
+	if (pid < 0) {
+		close(pipefd[0]);
+		close(pipefd[1]);
+		return fail(err, -errno, "fork: %s", strerror(errno));
+	}
+	if (pid == 0) {
+		close(pipefd[0]);
+		_exit(server_main(o, pipefd[1]));
+	}
+	close(pipefd[1]);
+	n = read(pipefd[0], msg.msg, sizeof(msg.msg) - 1);
+	close(pipefd[0]);
+	if (n <= 0 || msg.msg[0]) {
+		waitpid(pid, &status, 0);
+		return fail(err, -EIO, "the server failed to start: %s",
+			    msg.msg[0] ? msg.msg : "it died");
+	}
+	return pid;
+}
+
+int bb_server_stop(struct bb_conn *c, pid_t pid, size_t loopers, struct bb_errbuf *err)
+{
+	struct bb_client cl;
+	int status, ret;
+
+	bb_client_init(&cl, c);
+	for (size_t i = 0; i < loopers; i++) {
+		ret = bb_echo_quit(&cl, 0, err);
+		if (ret) {
+			bb_server_kill(pid);
+			return ret;
+		}
+	}
+	if (waitpid(pid, &status, 0) < 0)
+		return fail(err, -errno, "waitpid: %s", strerror(errno));
+	if (!WIFEXITED(status))
+		return fail(err, -EIO, "the server died with signal %d", WTERMSIG(status));
+	if (WEXITSTATUS(status) == SERVER_BAD_PAYLOAD)
+		return fail(err, -EBADMSG, "the server received corrupted requests");
+	if (WEXITSTATUS(status))
+		return fail(err, -EIO, "the server failed (status %d)", WEXITSTATUS(status));
+	return 0;
+}
+
+void bb_server_kill(pid_t pid)
+{
+	int status;
+
+	kill(pid, SIGKILL);
+	waitpid(pid, &status, 0);
+}

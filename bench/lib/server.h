@@ -1,0 +1,33 @@
+/* server.h - the echo server every storm talks to: a forked process that
+ * becomes binder's context manager and serves the verified echo protocol
+ * (echo.h) with L looper threads, until each looper gets a quit.
+ */
+#ifndef BINDERBENCH_SERVER_H
+#define BINDERBENCH_SERVER_H
+
+#include "echo.h"
+
+#include <sys/types.h>
+
+struct bb_server_opts {
+	const char *dev;	/* binder device, e.g. /dev/binder */
+	size_t map_size;	/* the server's receive mapping */
+	size_t loopers;		/* looper threads */
+	size_t reply_cap;	/* largest payload it answers */
+	uint64_t *oneway_done;	/* optional, in MAP_SHARED memory: one-way
+				 * transactions served so far */
+};
+
+/* Forks the server and waits until it is the context manager with its
+ * loopers started. Returns its pid, or -errno with the reason in err.
+ */
+pid_t bb_server_spawn(const struct bb_server_opts *o, struct bb_errbuf *err);
+/* Stops a server through the client connection c (one quit per looper) and
+ * reaps it. Returns 0 when it served every request with a valid payload
+ * and exited cleanly, else -errno with the reason in err.
+ */
+int bb_server_stop(struct bb_conn *c, pid_t pid, size_t loopers, struct bb_errbuf *err);
+/* Kills and reaps a server after a failure. */
+void bb_server_kill(pid_t pid);
+
+#endif

@@ -1,0 +1,565 @@
+/* storms.c - binder transaction storms as Google Benchmark families (through
+ * the C shim in gbench/), run by `meson test -C build --benchmark` inside a
+ * guest with a binder module loaded. Every family verifies every payload,
+ * times each transaction and reports p50/p90/p99/p99.9 and max latency as
+ * counters next to Google Benchmark's own numbers:
+ *   pingpong/size:S                       synchronous round trips
+ *   throughput/procs:P/threads:T/loopers:N/size:S
+ *                                         P client processes x T threads
+ *   cold_install/threads:T/size:S         every round lands on pages that
+ *                                         binder's shrinker just reclaimed
+ *   oneway/size:S/burst:B                 bursts of one-way transactions
+ *                                         filling the async buffer space
+ *   shrinker_pressure/threads:T/size:S    a reclaimer runs binder's shrinker
+ *                                         in a loop while transactions flow
+ */
+#include "gbench/gbench.h"
+#include "lib/binder_io.h"
+#include "lib/echo.h"
+#include "lib/payload.h"
+#include "lib/server.h"
+#include "lib/stats.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#define DEV "/dev/binder"
+#define MAX_MAP (4u << 20)
+#define BATCH 16 /* transactions per client thread per round */
+
+/* ---- shared helpers ---------------------------------------------------- */
+
+static size_t map_for(size_t payload, size_t in_flight)
+{
+	size_t need = 2 * in_flight * (payload + 256) + (64u << 10);
+	size_t map = 1u << 20;
+
+	while (map < need && map < MAX_MAP)
+		map <<= 1;
+	return map;
+}
+
+static int write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY), ret = 0;
+	size_t len = strlen(text);
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, len) != (ssize_t)len)
+		ret = errno ? -errno : -EIO;
+	close(fd);
+	return ret;
+}
+
+/* Pages binder has installed in a process: active + lru from debugfs. */
+static long installed_pages(pid_t pid)
+{
+	char path[64], line[128];
+	long active, lru, free_pages, total = -1;
+	FILE *f;
+
+	snprintf(path, sizeof(path), "/sys/kernel/debug/binder/proc/%d", (int)pid);
+	f = fopen(path, "r");
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (sscanf(line, " pages: %ld:%ld:%ld", &active, &lru, &free_pages) == 3)
+			total = active + lru;
+	fclose(f);
+	return total;
+}
+
+static void report_latency(struct bb_gb_state *st, struct bb_samples *s)
+{
+	struct bb_latency l;
+
+	if (!s->n || bb_latency_summarize(s->ns, s->n, &l))
+		return;
+	bb_gb_counter(st, "avg_us", l.avg_ns / 1e3, BB_GB_DEFAULT);
+	bb_gb_counter(st, "p50_us", l.p50_ns / 1e3, BB_GB_DEFAULT);
+	bb_gb_counter(st, "p90_us", l.p90_ns / 1e3, BB_GB_DEFAULT);
+	bb_gb_counter(st, "p99_us", l.p99_ns / 1e3, BB_GB_DEFAULT);
+	bb_gb_counter(st, "p999_us", l.p999_ns / 1e3, BB_GB_DEFAULT);
+	bb_gb_counter(st, "max_us", l.max_ns / 1e3, BB_GB_DEFAULT);
+}
+
+/* A server and one client connection for a benchmark run. */
+struct session {
+	struct bb_server_opts so;
+	struct bb_conn conn;
+	pid_t server;
+	struct bb_errbuf err;
+};
+
+static int session_open(struct session *s, struct bb_gb_state *st, size_t map,
+			size_t loopers, size_t reply_cap, uint64_t *oneway_done)
+{
+	int ret;
+
+	memset(s, 0, sizeof(*s));
+	s->so = (struct bb_server_opts){ DEV, map, loopers, reply_cap, oneway_done };
+	s->server = bb_server_spawn(&s->so, &s->err);
+	if (s->server < 0) {
+		bb_gb_skip_with_error(st, s->err.msg);
+		return -1;
+	}
+	ret = bb_open(&s->conn, DEV, map);
+	if (ret) {
+		bb_server_kill(s->server);
+		snprintf(s->err.msg, sizeof(s->err.msg), "client cannot open " DEV ": %s", strerror(-ret));
+		bb_gb_skip_with_error(st, s->err.msg);
+		return -1;
+	}
+	return 0;
+}
+
+static void session_close(struct session *s, struct bb_gb_state *st, int failed)
+{
+	if (failed) {
+		bb_server_kill(s->server);
+	} else if (bb_server_stop(&s->conn, s->server, s->so.loopers, &s->err)) {
+		if (!bb_gb_error_occurred(st))
+			bb_gb_skip_with_error(st, s->err.msg);
+	}
+	bb_close(&s->conn);
+}
+
+/* ---- pingpong ---------------------------------------------------------- */
+
+static void bm_pingpong(struct bb_gb_state *st, void *user)
+{
+	size_t size = (size_t)bb_gb_range_arg(st, 0);
+	struct bb_samples lat = { 0 };
+	struct bb_client cl;
+	struct session s;
+	uint32_t seq = 0;
+	uint8_t *req = malloc(size ? size : 1);
+	int failed = 0;
+
+	(void)user;
+	if (!req || session_open(&s, st, map_for(size, 1), 1, size, NULL)) {
+		free(req);
+		return;
+	}
+	bb_client_init(&cl, &s.conn);
+	while (bb_gb_keep_running(st)) {
+		uint64_t t0, dt;
+
+		if (++seq == BB_CODE_QUIT)
+			seq = 1;
+		bb_payload_fill(req, size, seq);
+		t0 = bb_now_ns();
+		if (bb_echo_call(&cl, 0, seq, req, size, &s.err)) {
+			bb_gb_skip_with_error(st, s.err.msg);
+			failed = 1;
+			break;
+		}
+		dt = bb_now_ns() - t0;
+		bb_gb_set_iteration_time(st, dt / 1e9);
+		bb_samples_push(&lat, dt);
+	}
+	bb_client_flush(&cl, &s.err);
+	session_close(&s, st, failed);
+	report_latency(st, &lat);
+	bb_gb_items_processed(st, bb_gb_iterations_done(st));
+	bb_gb_bytes_processed(st, bb_gb_iterations_done(st) * (int64_t)size * 2);
+	bb_samples_free(&lat);
+	free(req);
+}
+
+/* ---- throughput: P processes x T threads in rounds ---------------------- */
+
+struct tp_shared {
+	pthread_barrier_t start, done;
+	atomic_int stop, failed;
+	size_t round;
+	char error[200];
+	uint64_t ns[]; /* procs * threads * BATCH timings of the current round */
+};
+
+struct tp_worker {
+	struct tp_shared *sh;
+	struct bb_conn *conn;
+	size_t slot, size;
+};
+
+static void *tp_thread(void *arg)
+{
+	struct tp_worker *w = arg;
+	struct tp_shared *sh = w->sh;
+	struct bb_errbuf err = { "" };
+	struct bb_client cl;
+	uint8_t *req = malloc(w->size ? w->size : 1);
+
+	bb_client_init(&cl, w->conn);
+	for (;;) {
+		pthread_barrier_wait(&sh->start);
+		if (atomic_load(&sh->stop))
+			break;
+		for (size_t i = 0; i < BATCH && !atomic_load(&sh->failed); i++) {
+			uint32_t seq = (uint32_t)((sh->round * 1000003u + w->slot * BATCH + i) % 0xfffffff0u) + 1;
+			uint64_t t0;
+
+			if (!req) {
+				atomic_store(&sh->failed, 1);
+				break;
+			}
+			bb_payload_fill(req, w->size, seq);
+			t0 = bb_now_ns();
+			if (bb_echo_call(&cl, 0, seq, req, w->size, &err)) {
+				if (!atomic_exchange(&sh->failed, 1))
+					snprintf(sh->error, sizeof(sh->error), "%s", err.msg);
+				break;
+			}
+			sh->ns[w->slot * BATCH + i] = bb_now_ns() - t0;
+		}
+		bb_client_flush(&cl, &err);
+		pthread_barrier_wait(&sh->done);
+	}
+	free(req);
+	return NULL;
+}
+
+/* A client process: T threads on one connection. */
+static int tp_client(struct tp_shared *sh, size_t proc, size_t threads, size_t size, size_t map)
+{
+	struct tp_worker *w = calloc(threads, sizeof(*w));
+	pthread_t *tids = calloc(threads, sizeof(*tids));
+	struct bb_conn conn;
+
+	if (!w || !tids || bb_open(&conn, DEV, map)) {
+		atomic_store(&sh->failed, 1);
+		return 1; /* the barrier count is then never met: the parent times out */
+	}
+	for (size_t t = 0; t < threads; t++) {
+		w[t] = (struct tp_worker){ sh, &conn, proc * threads + t, size };
+		pthread_create(&tids[t], NULL, tp_thread, &w[t]);
+	}
+	for (size_t t = 0; t < threads; t++)
+		pthread_join(tids[t], NULL);
+	bb_close(&conn);
+	return 0;
+}
+
+static void bm_throughput(struct bb_gb_state *st, void *user)
+{
+	size_t procs = (size_t)bb_gb_range_arg(st, 0), threads = (size_t)bb_gb_range_arg(st, 1);
+	size_t loopers = (size_t)bb_gb_range_arg(st, 2), size = (size_t)bb_gb_range_arg(st, 3);
+	size_t clients = procs * threads, shsize, map = map_for(size, clients);
+	struct bb_samples lat = { 0 };
+	pthread_barrierattr_t ba;
+	struct tp_shared *sh;
+	struct session s;
+	pid_t *pids;
+	int failed = 0;
+
+	(void)user;
+	shsize = sizeof(*sh) + clients * BATCH * sizeof(uint64_t);
+	sh = mmap(NULL, shsize, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	pids = calloc(procs, sizeof(*pids));
+	if (sh == MAP_FAILED || !pids) {
+		bb_gb_skip_with_error(st, "out of memory");
+		return;
+	}
+	if (session_open(&s, st, map, loopers, size, NULL))
+		goto out;
+	pthread_barrierattr_init(&ba);
+	pthread_barrierattr_setpshared(&ba, PTHREAD_PROCESS_SHARED);
+	pthread_barrier_init(&sh->start, &ba, (unsigned int)clients + 1);
+	pthread_barrier_init(&sh->done, &ba, (unsigned int)clients + 1);
+	for (size_t p = 0; p < procs; p++) {
+		pids[p] = fork();
+		if (pids[p] == 0)
+			_exit(tp_client(sh, p, threads, size, map));
+	}
+	while (bb_gb_keep_running(st)) {
+		uint64_t t0 = bb_now_ns();
+
+		sh->round++;
+		pthread_barrier_wait(&sh->start);
+		pthread_barrier_wait(&sh->done);
+		bb_gb_set_iteration_time(st, (bb_now_ns() - t0) / 1e9);
+		if (atomic_load(&sh->failed)) {
+			bb_gb_skip_with_error(st, sh->error[0] ? sh->error : "a client failed");
+			failed = 1;
+			break;
+		}
+		for (size_t i = 0; i < clients * BATCH; i++)
+			bb_samples_push(&lat, sh->ns[i]);
+	}
+	atomic_store(&sh->stop, 1);
+	pthread_barrier_wait(&sh->start);
+	for (size_t p = 0; p < procs; p++)
+		waitpid(pids[p], NULL, 0);
+	session_close(&s, st, failed);
+	report_latency(st, &lat);
+	bb_gb_items_processed(st, bb_gb_iterations_done(st) * (int64_t)(clients * BATCH));
+	bb_gb_bytes_processed(st, bb_gb_iterations_done(st) * (int64_t)(clients * BATCH * size * 2));
+out:
+	bb_samples_free(&lat);
+	free(pids);
+	munmap(sh, shsize);
+}
+
+/* ---- threads of one process sending at once (cold_install, shrinker) ---- */
+
+struct burst {
+	struct bb_conn *conn;
+	size_t threads, size, per_thread;
+	pthread_barrier_t start, done;
+	atomic_int stop, failed, reclaiming;
+	size_t round;
+	uint64_t *ns;
+	char error[200];
+	long reclaim_passes;
+};
+
+struct burst_worker {
+	struct burst *b;
+	size_t id;
+};
+
+static void *burst_thread(void *arg)
+{
+	struct burst_worker *w = arg;
+	struct burst *b = w->b;
+	struct bb_errbuf err = { "" };
+	struct bb_client cl;
+	uint8_t *req = malloc(b->size ? b->size : 1);
+
+	bb_client_init(&cl, b->conn);
+	for (;;) {
+		pthread_barrier_wait(&b->start);
+		if (atomic_load(&b->stop))
+			break;
+		for (size_t i = 0; i < b->per_thread && req && !atomic_load(&b->failed); i++) {
+			size_t k = w->id * b->per_thread + i;
+			uint32_t seq = (uint32_t)((b->round * 1000003u + k) % 0xfffffff0u) + 1;
+			uint64_t t0;
+
+			bb_payload_fill(req, b->size, seq);
+			t0 = bb_now_ns();
+			if (bb_echo_call(&cl, 0, seq, req, b->size, &err)) {
+				if (!atomic_exchange(&b->failed, 1))
+					snprintf(b->error, sizeof(b->error), "%s", err.msg);
+				break;
+			}
+			b->ns[k] = bb_now_ns() - t0;
+		}
+		if (!req)
+			atomic_store(&b->failed, 1);
+		bb_client_flush(&cl, &err);
+		pthread_barrier_wait(&b->done);
+	}
+	free(req);
+	return NULL;
+}
+
+/* The reclaimer of shrinker_pressure: drop_caches in a loop. */
+static void *reclaim_thread(void *arg)
+{
+	struct burst *b = arg;
+
+	while (atomic_load(&b->reclaiming)) {
+		if (write_file("/proc/sys/vm/drop_caches", "2")) {
+			if (!atomic_exchange(&b->failed, 1))
+				snprintf(b->error, sizeof(b->error), "cannot write /proc/sys/vm/drop_caches");
+			break;
+		}
+		b->reclaim_passes++;
+	}
+	return NULL;
+}
+
+enum burst_mode { COLD_INSTALL, SHRINKER_PRESSURE };
+
+static void run_bursts(struct bb_gb_state *st, enum burst_mode mode)
+{
+	size_t threads = (size_t)bb_gb_range_arg(st, 0), size = (size_t)bb_gb_range_arg(st, 1);
+	struct burst b = { .threads = threads, .size = size };
+	struct burst_worker *w = calloc(threads, sizeof(*w));
+	pthread_t *tids = calloc(threads, sizeof(*tids)), reclaimer;
+	struct bb_samples lat = { 0 };
+	long installs = 0, before, after;
+	struct session s;
+	int failed = 0;
+
+	b.per_thread = mode == COLD_INSTALL ? 1 : BATCH;
+	b.ns = calloc(threads * b.per_thread, sizeof(*b.ns));
+	if (!w || !tids || !b.ns) {
+		bb_gb_skip_with_error(st, "out of memory");
+		goto out;
+	}
+	if (session_open(&s, st, map_for(size, threads), threads, size, NULL))
+		goto out;
+	b.conn = &s.conn;
+	pthread_barrier_init(&b.start, NULL, (unsigned int)threads + 1);
+	pthread_barrier_init(&b.done, NULL, (unsigned int)threads + 1);
+	for (size_t i = 0; i < threads; i++) {
+		w[i] = (struct burst_worker){ &b, i };
+		pthread_create(&tids[i], NULL, burst_thread, &w[i]);
+	}
+	if (mode == SHRINKER_PRESSURE) {
+		atomic_store(&b.reclaiming, 1);
+		pthread_create(&reclaimer, NULL, reclaim_thread, &b);
+	}
+	while (bb_gb_keep_running(st)) {
+		uint64_t t0;
+
+		if (mode == COLD_INSTALL) {
+			bb_gb_pause(st);
+			if (write_file("/proc/sys/vm/drop_caches", "2")) {
+				bb_gb_skip_with_error(st, "cannot write /proc/sys/vm/drop_caches (run as root in the guest)");
+				bb_gb_resume(st);
+				failed = 1;
+				break;
+			}
+			bb_gb_resume(st);
+		}
+		before = installed_pages(s.server);
+		b.round++;
+		t0 = bb_now_ns();
+		pthread_barrier_wait(&b.start);
+		pthread_barrier_wait(&b.done);
+		bb_gb_set_iteration_time(st, (bb_now_ns() - t0) / 1e9);
+		after = installed_pages(s.server);
+		if (before >= 0 && after >= before)
+			installs += after - before;
+		if (atomic_load(&b.failed)) {
+			bb_gb_skip_with_error(st, b.error[0] ? b.error : "a client thread failed");
+			failed = 1;
+			break;
+		}
+		for (size_t i = 0; i < threads * b.per_thread; i++)
+			bb_samples_push(&lat, b.ns[i]);
+	}
+	if (mode == SHRINKER_PRESSURE) {
+		atomic_store(&b.reclaiming, 0);
+		pthread_join(reclaimer, NULL);
+		bb_gb_counter(st, "reclaim_passes", (double)b.reclaim_passes, BB_GB_DEFAULT);
+	}
+	atomic_store(&b.stop, 1);
+	pthread_barrier_wait(&b.start);
+	for (size_t i = 0; i < threads; i++)
+		pthread_join(tids[i], NULL);
+	session_close(&s, st, failed);
+	report_latency(st, &lat);
+	if (mode == COLD_INSTALL)
+		bb_gb_counter(st, "installs_per_s", (double)installs, BB_GB_RATE);
+	bb_gb_items_processed(st, bb_gb_iterations_done(st) * (int64_t)(threads * b.per_thread));
+out:
+	bb_samples_free(&lat);
+	free(b.ns);
+	free(w);
+	free(tids);
+}
+
+static void bm_cold_install(struct bb_gb_state *st, void *user)
+{
+	(void)user;
+	run_bursts(st, COLD_INSTALL);
+}
+
+static void bm_shrinker_pressure(struct bb_gb_state *st, void *user)
+{
+	(void)user;
+	run_bursts(st, SHRINKER_PRESSURE);
+}
+
+/* ---- oneway ------------------------------------------------------------- */
+
+static void bm_oneway(struct bb_gb_state *st, void *user)
+{
+	size_t size = (size_t)bb_gb_range_arg(st, 0), burst = (size_t)bb_gb_range_arg(st, 1);
+	uint64_t *done = mmap(NULL, sizeof(*done), PROT_READ | PROT_WRITE,
+			      MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	uint8_t *req = malloc(size ? size : 1);
+	struct bb_samples lat = { 0 };
+	struct bb_client cl;
+	struct session s;
+	uint64_t sent = 0;
+	int failed = 0;
+
+	(void)user;
+	if (done == MAP_FAILED || !req) {
+		bb_gb_skip_with_error(st, "out of memory");
+		goto out;
+	}
+	*done = 0;
+	/* A burst fills most of the async half of the server's mapping. */
+	if (session_open(&s, st, map_for(size, burst), 1, size, done))
+		goto out;
+	bb_client_init(&cl, &s.conn);
+	while (bb_gb_keep_running(st) && !failed) {
+		uint64_t t0 = bb_now_ns();
+
+		for (size_t i = 0; i < burst; i++) {
+			uint32_t seq = (uint32_t)(++sent % 0xfffffff0u) + 1;
+			uint64_t t1;
+
+			bb_payload_fill(req, size, seq);
+			t1 = bb_now_ns();
+			if (bb_echo_send_oneway(&cl, 0, seq, req, size, &s.err)) {
+				bb_gb_skip_with_error(st, s.err.msg);
+				failed = 1;
+				break;
+			}
+			bb_samples_push(&lat, bb_now_ns() - t1);
+		}
+		/* The burst is done when the server has verified all of it. */
+		while (!failed && __atomic_load_n(done, __ATOMIC_ACQUIRE) < sent)
+			sched_yield();
+		bb_gb_set_iteration_time(st, (bb_now_ns() - t0) / 1e9);
+	}
+	session_close(&s, st, failed);
+	report_latency(st, &lat);
+	bb_gb_items_processed(st, (int64_t)sent);
+	bb_gb_bytes_processed(st, (int64_t)(sent * size));
+out:
+	bb_samples_free(&lat);
+	free(req);
+	if (done != MAP_FAILED)
+		munmap(done, sizeof(*done));
+}
+
+/* ---- registration -------------------------------------------------------- */
+
+static void add(struct bb_gb_bench *b, const char *const *names, size_t nnames,
+		const int64_t *args, size_t nsets)
+{
+	bb_gb_arg_names(b, names, nnames);
+	for (size_t i = 0; i < nsets; i++)
+		bb_gb_args(b, args + i * nnames, nnames);
+	bb_gb_use_manual_time(b);
+	bb_gb_unit_us(b);
+}
+
+int main(int argc, char **argv)
+{
+	static const char *const size_n[] = { "size" };
+	static const int64_t pingpong_args[] = { 0, 4096, 65536, 1 << 20 };
+	static const char *const tp_n[] = { "procs", "threads", "loopers", "size" };
+	static const int64_t tp_args[] = { 1, 1, 1, 4096, 2, 2, 2, 4096, 4, 2, 4, 4096 };
+	static const char *const burst_n[] = { "threads", "size" };
+	static const int64_t cold_args[] = { 4, 6000, 8, 2000, 2, 65536 };
+	static const int64_t pressure_args[] = { 4, 8192 };
+	static const char *const oneway_n[] = { "size", "burst" };
+	static const int64_t oneway_args[] = { 128, 64, 4096, 64 };
+
+	add(bb_gb_register("pingpong", bm_pingpong, NULL), size_n, 1, pingpong_args, 4);
+	add(bb_gb_register("throughput", bm_throughput, NULL), tp_n, 4, tp_args, 3);
+	add(bb_gb_register("cold_install", bm_cold_install, NULL), burst_n, 2, cold_args, 3);
+	add(bb_gb_register("shrinker_pressure", bm_shrinker_pressure, NULL), burst_n, 2, pressure_args, 1);
+	add(bb_gb_register("oneway", bm_oneway, NULL), oneway_n, 2, oneway_args, 2);
+	return bb_gb_main(argc, argv);
+}
