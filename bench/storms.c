@@ -61,20 +61,23 @@ static int write_file(const char *path, const char *text)
 	return ret;
 }
 
-/* Pages binder has installed in a process: active + lru from debugfs. */
+/* Pages binder has installed in a process: active + lru, from the "pages:"
+ * line of its section in binder's debugfs stats (-1 when unavailable). */
 static long installed_pages(pid_t pid)
 {
-	char path[64], line[128];
+	char line[128];
 	long active, lru, free_pages, total = -1;
-	FILE *f;
+	int proc, ours = 0;
+	FILE *f = fopen("/sys/kernel/debug/binder/stats", "r");
 
-	snprintf(path, sizeof(path), "/sys/kernel/debug/binder/proc/%d", (int)pid);
-	f = fopen(path, "r");
 	if (!f)
 		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (sscanf(line, " pages: %ld:%ld:%ld", &active, &lru, &free_pages) == 3)
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "proc %d", &proc) == 1)
+			ours = proc == (int)pid;
+		else if (ours && sscanf(line, " pages: %ld:%ld:%ld", &active, &lru, &free_pages) == 3)
 			total = active + lru;
+	}
 	fclose(f);
 	return total;
 }
