@@ -10,8 +10,16 @@
  *                                         binder's shrinker just reclaimed
  *   oneway/size:S/burst:B                 bursts of one-way transactions
  *                                         filling the async buffer space
+ *   mmap_contention/threads:T/size:S/churn:C
+ *                                         cold_install while C threads of the
+ *                                         receiver mmap, fault, mprotect and
+ *                                         munmap: their latencies as counters
  *   shrinker_pressure/threads:T/size:S    a reclaimer runs binder's shrinker
  *                                         in a loop while transactions flow
+ *   priority_mix                          SCHED_FIFO 99, SCHED_FIFO 1, nice -20
+ *                                         and nice 19 clients, mixed sizes,
+ *                                         reclaim in a loop: avg/p99/max per
+ *                                         class (the 6.8 alloc-lock stress)
  */
 #include "gbench/gbench.h"
 #include "lib/binder_io.h"
@@ -29,6 +37,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -105,12 +114,14 @@ struct session {
 };
 
 static int session_open(struct session *s, struct bb_gb_state *st, size_t map,
-			size_t loopers, size_t reply_cap, uint64_t *oneway_done)
+			size_t loopers, size_t reply_cap, uint64_t *oneway_done,
+			struct bb_churn *churn, size_t churn_threads)
 {
 	int ret;
 
 	memset(s, 0, sizeof(*s));
-	s->so = (struct bb_server_opts){ DEV, map, loopers, reply_cap, oneway_done };
+	s->so = (struct bb_server_opts){ DEV, map, loopers, reply_cap, oneway_done,
+					 churn_threads, churn };
 	s->server = bb_server_spawn(&s->so, &s->err);
 	if (s->server < 0) {
 		bb_gb_skip_with_error(st, s->err.msg);
@@ -150,7 +161,7 @@ static void bm_pingpong(struct bb_gb_state *st, void *user)
 	int failed = 0;
 
 	(void)user;
-	if (!req || session_open(&s, st, map_for(size, 1), 1, size, NULL)) {
+	if (!req || session_open(&s, st, map_for(size, 1), 1, size, NULL, NULL, 0)) {
 		free(req);
 		return;
 	}
@@ -274,7 +285,7 @@ static void bm_throughput(struct bb_gb_state *st, void *user)
 		bb_gb_skip_with_error(st, "out of memory");
 		return;
 	}
-	if (session_open(&s, st, map, loopers, size, NULL))
+	if (session_open(&s, st, map, loopers, size, NULL, NULL, 0))
 		goto out;
 	pthread_barrierattr_init(&ba);
 	pthread_barrierattr_setpshared(&ba, PTHREAD_PROCESS_SHARED);
@@ -384,7 +395,28 @@ static void *reclaim_thread(void *arg)
 	return NULL;
 }
 
-enum burst_mode { COLD_INSTALL, SHRINKER_PRESSURE };
+enum burst_mode { COLD_INSTALL, SHRINKER_PRESSURE, MMAP_CONTENTION };
+
+/* Latency counters of the interference threads of mmap_contention. */
+static void report_churn(struct bb_gb_state *st, struct bb_churn *ch)
+{
+	static const char *const names[BB_CHURN_KINDS] = { "mmap", "fault", "mprotect", "munmap" };
+	struct bb_latency l;
+	char name[32];
+
+	for (int k = 0; k < BB_CHURN_KINDS; k++) {
+		size_t n = ch->n[k] < BB_CHURN_CAP ? ch->n[k] : BB_CHURN_CAP;
+
+		if (!n || bb_latency_summarize(ch->ns[k], n, &l))
+			continue;
+		snprintf(name, sizeof(name), "%s_p50_us", names[k]);
+		bb_gb_counter(st, name, l.p50_ns / 1e3, BB_GB_DEFAULT);
+		snprintf(name, sizeof(name), "%s_p99_us", names[k]);
+		bb_gb_counter(st, name, l.p99_ns / 1e3, BB_GB_DEFAULT);
+		snprintf(name, sizeof(name), "%s_max_us", names[k]);
+		bb_gb_counter(st, name, l.max_ns / 1e3, BB_GB_DEFAULT);
+	}
+}
 
 static void run_bursts(struct bb_gb_state *st, enum burst_mode mode)
 {
@@ -394,6 +426,7 @@ static void run_bursts(struct bb_gb_state *st, enum burst_mode mode)
 	pthread_t *tids = calloc(threads, sizeof(*tids)), reclaimer;
 	struct bb_samples lat = { 0 };
 	long installs = 0, before, after;
+	struct bb_churn *churn = NULL;
 	struct session s;
 	int failed = 0;
 
@@ -403,7 +436,17 @@ static void run_bursts(struct bb_gb_state *st, enum burst_mode mode)
 		bb_gb_skip_with_error(st, "out of memory");
 		goto out;
 	}
-	if (session_open(&s, st, map_for(size, threads), threads, size, NULL))
+	if (mode == MMAP_CONTENTION) {
+		churn = mmap(NULL, sizeof(*churn), PROT_READ | PROT_WRITE,
+			     MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+		if (churn == MAP_FAILED) {
+			churn = NULL;
+			bb_gb_skip_with_error(st, "out of memory");
+			goto out;
+		}
+	}
+	if (session_open(&s, st, map_for(size, threads), threads, size, NULL,
+			 churn, mode == MMAP_CONTENTION ? (size_t)bb_gb_range_arg(st, 2) : 0))
 		goto out;
 	b.conn = &s.conn;
 	pthread_barrier_init(&b.start, NULL, (unsigned int)threads + 1);
@@ -419,7 +462,7 @@ static void run_bursts(struct bb_gb_state *st, enum burst_mode mode)
 	while (bb_gb_keep_running(st)) {
 		uint64_t t0;
 
-		if (mode == COLD_INSTALL) {
+		if (mode != SHRINKER_PRESSURE) {
 			bb_gb_pause(st);
 			if (write_file("/proc/sys/vm/drop_caches", "2")) {
 				bb_gb_skip_with_error(st, "cannot write /proc/sys/vm/drop_caches (run as root in the guest)");
@@ -457,20 +500,30 @@ static void run_bursts(struct bb_gb_state *st, enum burst_mode mode)
 		pthread_join(tids[i], NULL);
 	session_close(&s, st, failed);
 	report_latency(st, &lat);
-	if (mode == COLD_INSTALL)
+	if (mode != SHRINKER_PRESSURE)
 		bb_gb_counter(st, "installs_per_s", (double)installs, BB_GB_RATE);
+	if (churn)
+		report_churn(st, churn);
 	bb_gb_items_processed(st, bb_gb_iterations_done(st) * (int64_t)(threads * b.per_thread));
 out:
 	bb_samples_free(&lat);
 	free(b.ns);
 	free(w);
 	free(tids);
+	if (churn)
+		munmap(churn, sizeof(*churn));
 }
 
 static void bm_cold_install(struct bb_gb_state *st, void *user)
 {
 	(void)user;
 	run_bursts(st, COLD_INSTALL);
+}
+
+static void bm_mmap_contention(struct bb_gb_state *st, void *user)
+{
+	(void)user;
+	run_bursts(st, MMAP_CONTENTION);
 }
 
 static void bm_shrinker_pressure(struct bb_gb_state *st, void *user)
@@ -500,7 +553,7 @@ static void bm_oneway(struct bb_gb_state *st, void *user)
 	}
 	*done = 0;
 	/* A burst fills most of the async half of the server's mapping. */
-	if (session_open(&s, st, map_for(size, burst), 1, size, done))
+	if (session_open(&s, st, map_for(size, burst), 1, size, done, NULL, 0))
 		goto out;
 	bb_client_init(&cl, &s.conn);
 	while (bb_gb_keep_running(st) && !failed) {
@@ -535,6 +588,156 @@ out:
 		munmap(done, sizeof(*done));
 }
 
+/* ---- priority_mix -------------------------------------------------------- */
+
+/* The scheduling classes of the 6.8 alloc-lock stress test. */
+static const struct prio_class {
+	const char *name;
+	int policy, prio, nice;
+} prio_classes[] = {
+	{ "fifo99", SCHED_FIFO, 99, 0 },
+	{ "fifo1", SCHED_FIFO, 1, 0 },
+	{ "nice_m20", SCHED_OTHER, 0, -20 },
+	{ "nice_19", SCHED_OTHER, 0, 19 },
+};
+#define PRIO_CLASSES (sizeof(prio_classes) / sizeof(prio_classes[0]))
+static const size_t prio_sizes[] = { 128, 4096, 16384, 2000, 65536, 512 };
+
+struct prio_run {
+	struct bb_conn *conn;
+	pthread_barrier_t start, done;
+	atomic_int stop, failed, reclaiming;
+	size_t round;
+	uint64_t ns[PRIO_CLASSES][BATCH];
+	char error[200];
+	long reclaim_passes;
+};
+
+struct prio_worker {
+	struct prio_run *r;
+	size_t cls;
+};
+
+static void *prio_thread(void *arg)
+{
+	struct prio_worker *w = arg;
+	struct prio_run *r = w->r;
+	const struct prio_class *c = &prio_classes[w->cls];
+	struct sched_param sp = { .sched_priority = c->prio };
+	struct bb_errbuf err = { "" };
+	struct bb_client cl;
+	uint8_t *req = malloc(65536);
+	int ret = pthread_setschedparam(pthread_self(), c->policy, &sp);
+
+	if (!ret && c->policy == SCHED_OTHER && setpriority(PRIO_PROCESS, (id_t)gettid(), c->nice))
+		ret = errno;
+	if ((ret || !req) && !atomic_exchange(&r->failed, 1))
+		snprintf(r->error, sizeof(r->error), "cannot run as %s: %s (root needed)",
+			 c->name, strerror(ret ? ret : ENOMEM));
+	bb_client_init(&cl, r->conn);
+	for (;;) {
+		pthread_barrier_wait(&r->start);
+		if (atomic_load(&r->stop))
+			break;
+		for (size_t i = 0; i < BATCH && !atomic_load(&r->failed); i++) {
+			size_t size = prio_sizes[(i + w->cls) % (sizeof(prio_sizes) / sizeof(prio_sizes[0]))];
+			uint32_t seq = (uint32_t)((r->round * 1000003u + w->cls * BATCH + i) % 0xfffffff0u) + 1;
+			uint64_t t0;
+
+			bb_payload_fill(req, size, seq);
+			t0 = bb_now_ns();
+			if (bb_echo_call(&cl, 0, seq, req, size, &err)) {
+				if (!atomic_exchange(&r->failed, 1))
+					snprintf(r->error, sizeof(r->error), "%s: %s", c->name, err.msg);
+				break;
+			}
+			r->ns[w->cls][i] = bb_now_ns() - t0;
+		}
+		bb_client_flush(&cl, &err);
+		pthread_barrier_wait(&r->done);
+	}
+	free(req);
+	return NULL;
+}
+
+static void *prio_reclaim(void *arg)
+{
+	struct prio_run *r = arg;
+
+	while (atomic_load(&r->reclaiming) && !write_file("/proc/sys/vm/drop_caches", "2"))
+		r->reclaim_passes++;
+	return NULL;
+}
+
+static void bm_priority_mix(struct bb_gb_state *st, void *user)
+{
+	struct prio_run *r = calloc(1, sizeof(*r));
+	struct prio_worker w[PRIO_CLASSES];
+	pthread_t tids[PRIO_CLASSES], reclaimer;
+	struct bb_samples lat[PRIO_CLASSES] = { { 0 } };
+	struct session s;
+	int failed = 0;
+
+	(void)user;
+	if (!r) {
+		bb_gb_skip_with_error(st, "out of memory");
+		return;
+	}
+	if (session_open(&s, st, map_for(65536, PRIO_CLASSES), PRIO_CLASSES, 65536, NULL, NULL, 0)) {
+		free(r);
+		return;
+	}
+	r->conn = &s.conn;
+	pthread_barrier_init(&r->start, NULL, PRIO_CLASSES + 1);
+	pthread_barrier_init(&r->done, NULL, PRIO_CLASSES + 1);
+	for (size_t c = 0; c < PRIO_CLASSES; c++) {
+		w[c] = (struct prio_worker){ r, c };
+		pthread_create(&tids[c], NULL, prio_thread, &w[c]);
+	}
+	atomic_store(&r->reclaiming, 1);
+	pthread_create(&reclaimer, NULL, prio_reclaim, r);
+	while (bb_gb_keep_running(st)) {
+		uint64_t t0 = bb_now_ns();
+
+		r->round++;
+		pthread_barrier_wait(&r->start);
+		pthread_barrier_wait(&r->done);
+		bb_gb_set_iteration_time(st, (bb_now_ns() - t0) / 1e9);
+		if (atomic_load(&r->failed)) {
+			bb_gb_skip_with_error(st, r->error[0] ? r->error : "a client failed");
+			failed = 1;
+			break;
+		}
+		for (size_t c = 0; c < PRIO_CLASSES; c++)
+			for (size_t i = 0; i < BATCH; i++)
+				bb_samples_push(&lat[c], r->ns[c][i]);
+	}
+	atomic_store(&r->reclaiming, 0);
+	pthread_join(reclaimer, NULL);
+	atomic_store(&r->stop, 1);
+	pthread_barrier_wait(&r->start);
+	for (size_t c = 0; c < PRIO_CLASSES; c++)
+		pthread_join(tids[c], NULL);
+	session_close(&s, st, failed);
+	for (size_t c = 0; c < PRIO_CLASSES; c++) {
+		struct bb_latency l;
+		char name[48];
+
+		if (!lat[c].n || bb_latency_summarize(lat[c].ns, lat[c].n, &l))
+			continue;
+		snprintf(name, sizeof(name), "%s_avg_us", prio_classes[c].name);
+		bb_gb_counter(st, name, l.avg_ns / 1e3, BB_GB_DEFAULT);
+		snprintf(name, sizeof(name), "%s_p99_us", prio_classes[c].name);
+		bb_gb_counter(st, name, l.p99_ns / 1e3, BB_GB_DEFAULT);
+		snprintf(name, sizeof(name), "%s_max_us", prio_classes[c].name);
+		bb_gb_counter(st, name, l.max_ns / 1e3, BB_GB_DEFAULT);
+		bb_samples_free(&lat[c]);
+	}
+	bb_gb_counter(st, "reclaim_passes", (double)r->reclaim_passes, BB_GB_DEFAULT);
+	bb_gb_items_processed(st, bb_gb_iterations_done(st) * (int64_t)(PRIO_CLASSES * BATCH));
+	free(r);
+}
+
 /* ---- registration -------------------------------------------------------- */
 
 static void add(struct bb_gb_bench *b, const char *const *names, size_t nnames,
@@ -556,13 +759,17 @@ int main(int argc, char **argv)
 	static const char *const burst_n[] = { "threads", "size" };
 	static const int64_t cold_args[] = { 4, 6000, 8, 2000, 2, 65536 };
 	static const int64_t pressure_args[] = { 4, 8192 };
+	static const char *const churn_n[] = { "threads", "size", "churn" };
+	static const int64_t churn_args[] = { 4, 6000, 2 };
 	static const char *const oneway_n[] = { "size", "burst" };
 	static const int64_t oneway_args[] = { 128, 64, 4096, 64 };
 
 	add(bb_gb_register("pingpong", bm_pingpong, NULL), size_n, 1, pingpong_args, 4);
 	add(bb_gb_register("throughput", bm_throughput, NULL), tp_n, 4, tp_args, 3);
 	add(bb_gb_register("cold_install", bm_cold_install, NULL), burst_n, 2, cold_args, 3);
+	add(bb_gb_register("mmap_contention", bm_mmap_contention, NULL), churn_n, 3, churn_args, 1);
 	add(bb_gb_register("shrinker_pressure", bm_shrinker_pressure, NULL), burst_n, 2, pressure_args, 1);
 	add(bb_gb_register("oneway", bm_oneway, NULL), oneway_n, 2, oneway_args, 2);
+	bb_gb_use_manual_time(bb_gb_register("priority_mix", bm_priority_mix, NULL));
 	return bb_gb_main(argc, argv);
 }

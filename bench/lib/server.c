@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -49,6 +50,52 @@ static void *looper(void *arg)
 	return NULL;
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static void churn_record(struct bb_churn *ch, enum bb_churn_kind k, uint64_t t0)
+{
+	uint64_t dt = now_ns() - t0;
+	uint64_t i = __atomic_fetch_add(&ch->n[k], 1, __ATOMIC_RELAXED);
+
+	if (i < BB_CHURN_CAP)
+		ch->ns[k][i] = dt;
+}
+
+/* One interference thread: the mm operations a busy app does. */
+static void *churn(void *arg)
+{
+	struct bb_churn *ch = arg;
+	const size_t pages = 16, len = pages * 4096;
+
+	while (!__atomic_load_n(&ch->stop, __ATOMIC_ACQUIRE)) {
+		uint64_t t0 = now_ns();
+		volatile char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+					MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED)
+			continue;
+		churn_record(ch, BB_CHURN_MMAP, t0);
+		for (size_t i = 0; i < pages; i++) {
+			t0 = now_ns();
+			p[i * 4096] = 1;
+			churn_record(ch, BB_CHURN_FAULT, t0);
+		}
+		t0 = now_ns();
+		mprotect((void *)p, len, PROT_READ);
+		churn_record(ch, BB_CHURN_MPROTECT, t0);
+		t0 = now_ns();
+		munmap((void *)p, len);
+		churn_record(ch, BB_CHURN_MUNMAP, t0);
+	}
+	return NULL;
+}
+
 /* A previous context manager's node is released by deferred work after it
  * exits: retry for a while when the driver still says EBUSY. */
 static int become_manager(struct bb_conn *c)
@@ -85,11 +132,26 @@ static int server_main(const struct bb_server_opts *o, int ready_fd)
 		if (ret)
 			fail(&err, -ret, "server thread: %s", strerror(ret));
 	}
+	pthread_t *ctids = calloc(o->churn_threads ? o->churn_threads : 1, sizeof(*ctids));
+	size_t churning = 0;
+
+	if (!ctids && !err.msg[0])
+		fail(&err, -ENOMEM, "out of memory");
+	for (; !err.msg[0] && o->churn && churning < o->churn_threads; churning++) {
+		ret = pthread_create(&ctids[churning], NULL, churn, o->churn);
+		if (ret)
+			fail(&err, -ret, "churn thread: %s", strerror(ret));
+	}
 	if (write(ready_fd, err.msg, strlen(err.msg) + 1) < 0 || err.msg[0])
 		return SERVER_FAILED;
 	close(ready_fd);
 	for (size_t i = 0; i < started; i++)
 		pthread_join(tids[i], NULL);
+	if (o->churn)
+		__atomic_store_n(&o->churn->stop, 1, __ATOMIC_RELEASE);
+	for (size_t i = 0; i < churning; i++)
+		pthread_join(ctids[i], NULL);
+	free(ctids);
 	bb_close(&sv.conn);
 	free(tids);
 	if (sv.bad_payloads)

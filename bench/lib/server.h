@@ -9,6 +9,20 @@
 
 #include <sys/types.h>
 
+/* Interference inside the server process (mmap_contention): threads that
+ * mmap, fault in, mprotect and munmap anonymous memory in a loop, timing
+ * each step. Lives in MAP_SHARED memory so the parent can read it.
+ */
+enum bb_churn_kind { BB_CHURN_MMAP, BB_CHURN_FAULT, BB_CHURN_MPROTECT, BB_CHURN_MUNMAP,
+		     BB_CHURN_KINDS };
+#define BB_CHURN_CAP 65536
+
+struct bb_churn {
+	int stop;			/* set by the parent (atomic) */
+	uint64_t n[BB_CHURN_KINDS];	/* samples taken (atomic; may exceed the cap) */
+	uint64_t ns[BB_CHURN_KINDS][BB_CHURN_CAP];
+};
+
 struct bb_server_opts {
 	const char *dev;	/* binder device, e.g. /dev/binder */
 	size_t map_size;	/* the server's receive mapping */
@@ -16,6 +30,8 @@ struct bb_server_opts {
 	size_t reply_cap;	/* largest payload it answers */
 	uint64_t *oneway_done;	/* optional, in MAP_SHARED memory: one-way
 				 * transactions served so far */
+	size_t churn_threads;	/* optional interference threads ... */
+	struct bb_churn *churn;	/* ... recording here */
 };
 
 /* Forks the server and waits until it is the context manager with its
