@@ -764,6 +764,12 @@ int main(int argc, char **argv)
 	static const char *const oneway_n[] = { "size", "burst" };
 	static const int64_t oneway_args[] = { 128, 64, 4096, 64 };
 
+	/* What the results were measured on (set by scripts/vm-run). */
+	static const char *const env[][2] = { { "build_id", "BB_BUILD_ID" }, { "kernel", "BB_KERNEL" },
+					      { "accel", "BB_ACCEL" }, { "vcpus", "BB_SMP" } };
+
+	for (size_t i = 0; i < sizeof(env) / sizeof(env[0]); i++)
+		bb_gb_add_context(env[i][0], getenv(env[i][1]) ? getenv(env[i][1]) : "unknown");
 	add(bb_gb_register("pingpong", bm_pingpong, NULL), size_n, 1, pingpong_args, 4);
 	add(bb_gb_register("throughput", bm_throughput, NULL), tp_n, 4, tp_args, 3);
 	add(bb_gb_register("cold_install", bm_cold_install, NULL), burst_n, 2, cold_args, 3);

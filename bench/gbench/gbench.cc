@@ -100,6 +100,11 @@ void bb_gb_set_label(struct bb_gb_state *st, const char *label) { S(st).SetLabel
 void bb_gb_skip_with_error(struct bb_gb_state *st, const char *msg) { S(st).SkipWithError(msg); }
 int bb_gb_error_occurred(const struct bb_gb_state *st) { return S(st).error_occurred(); }
 
+void bb_gb_add_context(const char *key, const char *value)
+{
+	benchmark::AddCustomContext(key, value);
+}
+
 int bb_gb_main(int argc, char **argv)
 {
 	benchmark::Initialize(&argc, argv);

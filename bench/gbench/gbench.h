@@ -57,6 +57,9 @@ void bb_gb_set_label(struct bb_gb_state *st, const char *label);
 void bb_gb_skip_with_error(struct bb_gb_state *st, const char *msg);
 int bb_gb_error_occurred(const struct bb_gb_state *st);
 
+/* Adds key=value to the "context" of the JSON output (before bb_gb_main). */
+void bb_gb_add_context(const char *key, const char *value);
+
 /* Parses the --benchmark_* flags, runs the selected benchmarks, shuts the
  * library down. Returns 0, or 2 for an unknown flag (with a one-line error).
  */

@@ -9,7 +9,8 @@ import sys
 out = subprocess.run([sys.argv[1], "--benchmark_format=json"], capture_output=True, text=True)
 if out.returncode != 0:
     sys.exit(f"gbench_shim_check: {sys.argv[1]} failed: {out.stderr.strip()}")
-runs = {b["name"]: b for b in json.loads(out.stdout)["benchmarks"]}
+doc = json.loads(out.stdout)
+runs = {b["name"]: b for b in doc["benchmarks"]}
 failures = []
 
 
@@ -40,6 +41,8 @@ else:
 f = runs.get("shim/failing")
 if f is None or not f.get("error_occurred") or f.get("error_message") != "deliberate failure":
     failures.append(f"failing benchmark did not report its error: {f}")
+if doc["context"].get("build_id") != "test:shim:0":
+    failures.append(f"custom context build_id {doc['context'].get('build_id')!r}")
 if failures:
     sys.exit("gbench_shim_check: " + "; ".join(failures))
 print(f"gbench_shim_check: {len(runs)} benchmarks, all values came back as set")

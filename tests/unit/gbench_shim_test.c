@@ -63,5 +63,6 @@ int main(int argc, char **argv)
 	bb_gb_iterations(b, 8);
 	bb_gb_threads(b, 2);
 	bb_gb_register("shim/failing", failing, NULL);
+	bb_gb_add_context("build_id", "test:shim:0");
 	return bb_gb_main(argc, argv);
 }
