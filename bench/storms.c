@@ -91,6 +91,18 @@ static long installed_pages(pid_t pid)
 	return total;
 }
 
+/* binderThroughputTest's summary shape, on stderr next to Google
+ * Benchmark's table, so numbers can be read side by side. */
+static void print_throughput_summary(const char *name, struct bb_samples *s, double secs)
+{
+	struct bb_latency l;
+
+	if (!s->n || secs <= 0 || bb_latency_summarize(s->ns, s->n, &l))
+		return;
+	fprintf(stderr, "%s: iterations per sec: %.1f\n", name, (double)s->n / secs);
+	bb_print_latency(stderr, &l);
+}
+
 static void report_latency(struct bb_gb_state *st, struct bb_samples *s)
 {
 	struct bb_latency l;
@@ -157,6 +169,8 @@ static void bm_pingpong(struct bb_gb_state *st, void *user)
 	struct bb_client cl;
 	struct session s;
 	uint32_t seq = 0;
+	double busy = 0;
+	char name[64];
 	uint8_t *req = malloc(size ? size : 1);
 	int failed = 0;
 
@@ -181,10 +195,13 @@ static void bm_pingpong(struct bb_gb_state *st, void *user)
 		dt = bb_now_ns() - t0;
 		bb_gb_set_iteration_time(st, dt / 1e9);
 		bb_samples_push(&lat, dt);
+		busy += dt / 1e9;
 	}
 	bb_client_flush(&cl, &s.err);
 	session_close(&s, st, failed);
 	report_latency(st, &lat);
+	snprintf(name, sizeof(name), "pingpong/size:%zu", size);
+	print_throughput_summary(name, &lat, busy);
 	bb_gb_items_processed(st, bb_gb_iterations_done(st));
 	bb_gb_bytes_processed(st, bb_gb_iterations_done(st) * (int64_t)size * 2);
 	bb_samples_free(&lat);
@@ -276,6 +293,8 @@ static void bm_throughput(struct bb_gb_state *st, void *user)
 	struct session s;
 	pid_t *pids;
 	int failed = 0;
+	double busy = 0;
+	char name[96];
 
 	(void)user;
 	shsize = sizeof(*sh) + clients * BATCH * sizeof(uint64_t);
@@ -303,6 +322,7 @@ static void bm_throughput(struct bb_gb_state *st, void *user)
 		pthread_barrier_wait(&sh->start);
 		pthread_barrier_wait(&sh->done);
 		bb_gb_set_iteration_time(st, (bb_now_ns() - t0) / 1e9);
+		busy += (bb_now_ns() - t0) / 1e9;
 		if (atomic_load(&sh->failed)) {
 			bb_gb_skip_with_error(st, sh->error[0] ? sh->error : "a client failed");
 			failed = 1;
@@ -317,6 +337,9 @@ static void bm_throughput(struct bb_gb_state *st, void *user)
 		waitpid(pids[p], NULL, 0);
 	session_close(&s, st, failed);
 	report_latency(st, &lat);
+	snprintf(name, sizeof(name), "throughput/procs:%zu/threads:%zu/loopers:%zu/size:%zu",
+		 procs, threads, loopers, size);
+	print_throughput_summary(name, &lat, busy);
 	bb_gb_items_processed(st, bb_gb_iterations_done(st) * (int64_t)(clients * BATCH));
 	bb_gb_bytes_processed(st, bb_gb_iterations_done(st) * (int64_t)(clients * BATCH * size * 2));
 out:

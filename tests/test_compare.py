@@ -132,6 +132,34 @@ class CompareTest(unittest.TestCase):
         open(blocker, "w").close()
         self.assert_error(self.run_compare(path, "--out", os.path.join(blocker, "sub")), "cannot write")
 
+    def write_gbench(self, name, build, times):
+        doc = {"context": {"build_id": f"6.12.117+deb12-amd64:{build}:abc", "kernel": "6.12",
+                           "accel": "tcg", "vcpus": "2"},
+               "benchmarks": [{"name": "pingpong/size:0/manual_time", "run_type": "iteration",
+                               "iterations": 10, "real_time": t, "cpu_time": t, "time_unit": "us",
+                               "p50_us": t, "items_per_second": 1e6 / t} for t in times]}
+        path = os.path.join(self.dir, name)
+        with open(path, "w") as f:
+            import json
+            json.dump(doc, f)
+        return path
+
+    def test_google_benchmark_json(self):
+        a = self.write_gbench("a.json", "baseline", [100, 101, 99, 100, 102, 98, 100, 101])
+        b = self.write_gbench("b.json", "patched", [50, 51, 49, 50, 52, 48, 50, 51])
+        res = self.run_compare(a, b, "--out", os.path.join(self.dir, "out"), "--no-plots")
+        self.assertEqual(res.returncode, 0, res.stderr)
+        c = self.comparison()
+        self.assertEqual(float(c[("p50_us", "patched")]["median"]), 50.0)
+        self.assertEqual(c[("time_us", "patched")]["verdict"], "better")
+        self.assertEqual(c[("items_per_second", "patched")]["verdict"], "better")
+
+    def test_malformed_json(self):
+        path = os.path.join(self.dir, "bad.json")
+        with open(path, "w") as f:
+            f.write("{not json")
+        self.assert_error(self.run_compare(path), "not JSON")
+
     def test_bad_flag(self):
         self.assert_error(self.run_compare("--bogus", "x.csv"), "unrecognized arguments: --bogus")
 

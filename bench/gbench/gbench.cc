@@ -4,10 +4,38 @@
 #include <benchmark/benchmark.h>
 
 #include <cstdio>
+#include <cstring>
+#include <memory>
 #include <string>
 #include <vector>
 
 namespace {
+
+// A display reporter that also remembers whether any run failed, so that
+// bb_gb_main() can exit non-zero when a storm hit a binder error.
+template <class Base> class Tracking : public Base {
+public:
+	bool failed = false;
+
+	void ReportRuns(const std::vector<benchmark::BenchmarkReporter::Run> &runs) override
+	{
+		for (const auto &r : runs)
+			if (r.error_occurred)
+				failed = true;
+		Base::ReportRuns(runs);
+	}
+};
+
+template <class Base> int run_with(Tracking<Base> &rep)
+{
+	benchmark::RunSpecifiedBenchmarks(&rep);
+	benchmark::Shutdown();
+	if (rep.failed) {
+		std::fprintf(stderr, "binderbench: error: a benchmark failed (see its error_message)\n");
+		return 1;
+	}
+	return 0;
+}
 
 benchmark::State &S(struct bb_gb_state *st)
 {
@@ -107,12 +135,25 @@ void bb_gb_add_context(const char *key, const char *value)
 
 int bb_gb_main(int argc, char **argv)
 {
+	std::string format = "console";
+
+	for (int i = 1; i < argc; i++)
+		if (!std::strncmp(argv[i], "--benchmark_format=", 19))
+			format = argv[i] + 19;
+	if (format != "console" && format != "json") {
+		std::fprintf(stderr, "binderbench: error: --benchmark_format=%s is not supported "
+			     "(console or json)\n", format.c_str());
+		return 2;
+	}
 	benchmark::Initialize(&argc, argv);
 	if (benchmark::ReportUnrecognizedArguments(argc, argv))
 		return 2;
-	benchmark::RunSpecifiedBenchmarks();
-	benchmark::Shutdown();
-	return 0;
+	if (format == "json") {
+		Tracking<benchmark::JSONReporter> rep;
+		return run_with(rep);
+	}
+	Tracking<benchmark::ConsoleReporter> rep;
+	return run_with(rep);
 }
 
 } // extern "C"

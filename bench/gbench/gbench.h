@@ -61,7 +61,8 @@ int bb_gb_error_occurred(const struct bb_gb_state *st);
 void bb_gb_add_context(const char *key, const char *value);
 
 /* Parses the --benchmark_* flags, runs the selected benchmarks, shuts the
- * library down. Returns 0, or 2 for an unknown flag (with a one-line error).
+ * library down. Returns 0; 1 when a benchmark skipped with an error (after
+ * reporting all of them); 2 for an unknown flag (with a one-line error).
  */
 int bb_gb_main(int argc, char **argv);
 

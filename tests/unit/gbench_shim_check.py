@@ -7,8 +7,9 @@ import subprocess
 import sys
 
 out = subprocess.run([sys.argv[1], "--benchmark_format=json"], capture_output=True, text=True)
-if out.returncode != 0:
-    sys.exit(f"gbench_shim_check: {sys.argv[1]} failed: {out.stderr.strip()}")
+# shim/failing skips with an error, so the run must fail after reporting all.
+if out.returncode != 1 or "a benchmark failed" not in out.stderr:
+    sys.exit(f"gbench_shim_check: {sys.argv[1]} exited {out.returncode}, want 1: {out.stderr.strip()}")
 doc = json.loads(out.stdout)
 runs = {b["name"]: b for b in doc["benchmarks"]}
 failures = []

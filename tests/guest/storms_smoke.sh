@@ -1,0 +1,54 @@
+#!/bin/sh
+# Guest test: every storm family of binder-storms runs once at a tiny size
+# with payloads verified; the JSON and CSV it leaves parse, have the expected
+# columns, every family is there and their counts are non-zero; and a storm
+# whose server is killed mid-run fails with a clear message, not a hang.
+# Usage (inside scripts/vm-run): storms_smoke.sh BINDER_STORMS RUN_STORMS
+set -eu
+storms=$1 run_storms=$2
+out=$(mktemp -d)
+"$run_storms" "$storms" "$out/s" --benchmark_min_time=0.01 \
+	--benchmark_filter='pingpong/size:4096|throughput/procs:2|cold_install/threads:4|mmap_contention|shrinker_pressure|oneway/size:128|priority_mix' \
+	>"$out/log" 2>&1 || { cat "$out/log"; exit 1; }
+/usr/bin/python3 - "$out/s.json" "$out/s.csv" <<'PY'
+import csv, json, sys
+doc = json.load(open(sys.argv[1]))
+runs = [b for b in doc["benchmarks"] if not b.get("error_occurred")]
+errors = [b["name"] + ": " + b.get("error_message", "") for b in doc["benchmarks"] if b.get("error_occurred")]
+if errors:
+    sys.exit("storms_smoke: failed benchmarks: " + "; ".join(errors))
+families = {b["name"].split("/")[0] for b in runs}
+want = {"pingpong", "throughput", "cold_install", "mmap_contention", "shrinker_pressure",
+        "oneway", "priority_mix"}
+if families != want:
+    sys.exit(f"storms_smoke: families {sorted(families)}, want {sorted(want)}")
+for b in runs:
+    if b["iterations"] <= 0 or b.get("items_per_second", 0) <= 0:
+        sys.exit(f"storms_smoke: {b['name']}: no work counted")
+rows = list(csv.DictReader(open(sys.argv[2])))
+cols = ["build_id", "kernel", "accel", "vcpus", "rep", "benchmark", "params", "metric", "value", "unit", "better"]
+if not rows or any(c not in rows[0] for c in cols):
+    sys.exit(f"storms_smoke: CSV columns {list(rows[0]) if rows else None}")
+if {r["benchmark"] for r in rows} != want:
+    sys.exit("storms_smoke: CSV lacks families")
+print(f"storms_smoke: {len(runs)} runs of {len(families)} families, {len(rows)} CSV rows")
+PY
+# A server that dies mid-run: the storm must fail, loudly and quickly.
+"$storms" --benchmark_filter='pingpong/size:0' --benchmark_min_time=30 >"$out/kill.log" 2>&1 &
+pid=$!
+sleep 3
+pkill -KILL -P "$pid" || true
+i=0
+while kill -0 "$pid" 2>/dev/null && [ $i -lt 60 ]; do sleep 1; i=$((i + 1)); done
+if kill -0 "$pid" 2>/dev/null; then
+	kill -KILL "$pid"
+	echo "storms_smoke: binder-storms hangs when its server dies" >&2
+	exit 1
+fi
+wait "$pid" && rc=0 || rc=$?
+if [ "$rc" = 0 ]; then
+	echo "storms_smoke: binder-storms exited 0 although its server died" >&2
+	exit 1
+fi
+grep -E 'error|dead|ERROR' "$out/kill.log" | head -n 3
+echo "storms_smoke: all families ran; a dead server fails the run (status $rc)"
