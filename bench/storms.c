@@ -20,6 +20,8 @@
  *                                         and nice 19 clients, mixed sizes,
  *                                         reclaim in a loop: avg/p99/max per
  *                                         class (the 6.8 alloc-lock stress)
+ * --size=BYTES runs each family once with that payload size instead of its
+ * default parameter sets; all other flags are Google Benchmark's.
  */
 #include "gbench/gbench.h"
 #include "lib/binder_io.h"
@@ -763,12 +765,29 @@ static void bm_priority_mix(struct bb_gb_state *st, void *user)
 
 /* ---- registration -------------------------------------------------------- */
 
-static void add(struct bb_gb_bench *b, const char *const *names, size_t nnames,
-		const int64_t *args, size_t nsets)
+struct family {
+	const char *name;
+	bb_gb_fn fn;
+	const char *const *names;
+	size_t nnames, nsets;
+	const int64_t *args;
+	int size_arg; /* index of the payload size argument */
+};
+
+/* Registers a family: every parameter set, or with size >= 0 only the
+ * first one with its payload size replaced. */
+static void add(const struct family *f, int64_t size)
 {
-	bb_gb_arg_names(b, names, nnames);
-	for (size_t i = 0; i < nsets; i++)
-		bb_gb_args(b, args + i * nnames, nnames);
+	struct bb_gb_bench *b = bb_gb_register(f->name, f->fn, NULL);
+	int64_t set[8];
+
+	bb_gb_arg_names(b, f->names, f->nnames);
+	for (size_t i = 0; i < (size < 0 ? f->nsets : 1); i++) {
+		memcpy(set, f->args + i * f->nnames, f->nnames * sizeof(set[0]));
+		if (size >= 0)
+			set[f->size_arg] = size;
+		bb_gb_args(b, set, f->nnames);
+	}
 	bb_gb_use_manual_time(b);
 	bb_gb_unit_us(b);
 }
@@ -786,19 +805,39 @@ int main(int argc, char **argv)
 	static const int64_t churn_args[] = { 4, 6000, 2 };
 	static const char *const oneway_n[] = { "size", "burst" };
 	static const int64_t oneway_args[] = { 128, 64, 4096, 64 };
-
+	static const struct family families[] = {
+		{ "pingpong", bm_pingpong, size_n, 1, 4, pingpong_args, 0 },
+		{ "throughput", bm_throughput, tp_n, 4, 3, tp_args, 3 },
+		{ "cold_install", bm_cold_install, burst_n, 2, 3, cold_args, 1 },
+		{ "mmap_contention", bm_mmap_contention, churn_n, 3, 1, churn_args, 1 },
+		{ "shrinker_pressure", bm_shrinker_pressure, burst_n, 2, 1, pressure_args, 1 },
+		{ "oneway", bm_oneway, oneway_n, 2, 2, oneway_args, 0 },
+	};
 	/* What the results were measured on (set by scripts/vm-run). */
 	static const char *const env[][2] = { { "build_id", "BB_BUILD_ID" }, { "kernel", "BB_KERNEL" },
 					      { "accel", "BB_ACCEL" }, { "vcpus", "BB_SMP" } };
+	int64_t size = -1;
+	int n = 1;
 
+	/* Our one flag: --size=BYTES (0..1M) for every family's payload. */
+	for (int i = 1; i < argc; i++) {
+		if (!strncmp(argv[i], "--size=", 7)) {
+			char *end;
+
+			size = strtoll(argv[i] + 7, &end, 0);
+			if (*end || end == argv[i] + 7 || size < 0 || size > (1 << 20)) {
+				fprintf(stderr, "binder-storms: error: bad %s (want --size=0..1048576)\n", argv[i]);
+				return 2;
+			}
+		} else {
+			argv[n++] = argv[i];
+		}
+	}
+	argc = n;
 	for (size_t i = 0; i < sizeof(env) / sizeof(env[0]); i++)
 		bb_gb_add_context(env[i][0], getenv(env[i][1]) ? getenv(env[i][1]) : "unknown");
-	add(bb_gb_register("pingpong", bm_pingpong, NULL), size_n, 1, pingpong_args, 4);
-	add(bb_gb_register("throughput", bm_throughput, NULL), tp_n, 4, tp_args, 3);
-	add(bb_gb_register("cold_install", bm_cold_install, NULL), burst_n, 2, cold_args, 3);
-	add(bb_gb_register("mmap_contention", bm_mmap_contention, NULL), churn_n, 3, churn_args, 1);
-	add(bb_gb_register("shrinker_pressure", bm_shrinker_pressure, NULL), burst_n, 2, pressure_args, 1);
-	add(bb_gb_register("oneway", bm_oneway, NULL), oneway_n, 2, oneway_args, 2);
+	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++)
+		add(&families[i], size);
 	bb_gb_use_manual_time(bb_gb_register("priority_mix", bm_priority_mix, NULL));
 	return bb_gb_main(argc, argv);
 }
