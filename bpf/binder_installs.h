@@ -1,0 +1,39 @@
+/* binder_installs.h - types shared by binder_installs.bpf.c (kernel side) and
+ * binder_installs.c (the loader): counters, histogram layout and causes.
+ */
+#ifndef BINDER_INSTALLS_H
+#define BINDER_INSTALLS_H
+
+/* Log-linear latency histogram: values below 16 ns get their own bucket;
+ * above, each power of two is split into 16 linear sub-buckets (6 % wide),
+ * fine enough for p50/p90/p99/p99.9. */
+#define BI_SUB_BITS 4
+#define BI_SUB (1 << BI_SUB_BITS)
+#define BI_BUCKETS (64 * BI_SUB)
+
+/* Who took mmap_lock, from the locker's kernel stack. */
+enum bi_cause { BI_CAUSE_INSTALL, BI_CAUSE_RECLAIM, BI_CAUSE_OTHER, BI_CAUSES };
+/* What the event was. */
+enum bi_mode { BI_READ, BI_WRITE, BI_MODES };
+
+enum bi_counter {
+	BI_INSTALL_START,	/* binder_alloc_page_start */
+	BI_INSTALL_END,		/* binder_alloc_page_end */
+	BI_LRU_ALLOC,		/* binder_alloc_lru_start: page taken off the freelist */
+	BI_LRU_FREE,		/* binder_free_lru_start: page put on the freelist */
+	BI_UNMAP_USER,		/* binder_unmap_user_start: shrinker zaps the user PTE */
+	BI_UNMAP_KERNEL,	/* binder_unmap_kernel_start: shrinker frees the page */
+	BI_COUNTERS,
+};
+
+/* Histogram ids: install latency, then mmap_lock wait and hold per cause x mode. */
+#define BI_HIST_INSTALL 0
+#define BI_HIST_WAIT(cause, mode) (1 + (cause) * BI_MODES + (mode))
+#define BI_HIST_HOLD(cause, mode) (1 + BI_CAUSES * BI_MODES + (cause) * BI_MODES + (mode))
+#define BI_HISTS (1 + 2 * BI_CAUSES * BI_MODES)
+
+/* mmap_lock acquisitions per cause x mode x (failed trylock or not). */
+#define BI_ACQ(cause, mode, failed) (((cause) * BI_MODES + (mode)) * 2 + (failed))
+#define BI_ACQS (BI_CAUSES * BI_MODES * 2)
+
+#endif
