@@ -137,19 +137,6 @@ static int parse_options(int argc, char **argv, struct options *o)
 	return 0;
 }
 
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY), ret = 0;
-	size_t len = strlen(text);
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, text, len) != (ssize_t)len)
-		ret = errno ? -errno : -EIO;
-	close(fd);
-	return ret;
-}
-
 /* ---- client process ---------------------------------------------------- */
 
 static void storm_fail(struct storm *s, const char *fmt, const char *msg, size_t a, size_t b)
@@ -204,7 +191,7 @@ static int between_rounds(const struct options *o, size_t round)
 	if (o->reclaim) {
 		/* "2" frees reclaimable slab objects: it runs every shrinker,
 		 * binder's included, until they stop making progress. */
-		ret = write_file("/proc/sys/vm/drop_caches", "2");
+		ret = bb_write_file("/proc/sys/vm/drop_caches", "2");
 		if (ret) {
 			fprintf(stderr, "install-storm: error: --reclaim: /proc/sys/vm/drop_caches: %s\n",
 				strerror(-ret));
@@ -213,7 +200,7 @@ static int between_rounds(const struct options *o, size_t round)
 	}
 	if (o->marker) {
 		snprintf(line, sizeof(line), "install-storm: round %zu\n", round);
-		ret = write_file("/sys/kernel/tracing/trace_marker", line);
+		ret = bb_write_file("/sys/kernel/tracing/trace_marker", line);
 		if (ret) {
 			fprintf(stderr, "install-storm: error: --marker: trace_marker: %s\n", strerror(-ret));
 			return -1;

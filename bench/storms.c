@@ -25,6 +25,7 @@
  */
 #include "gbench/gbench.h"
 #include "lib/binder_io.h"
+#include "lib/cli.h"
 #include "lib/echo.h"
 #include "lib/payload.h"
 #include "lib/server.h"
@@ -57,19 +58,6 @@ static size_t map_for(size_t payload, size_t in_flight)
 	while (map < need && map < MAX_MAP)
 		map <<= 1;
 	return map;
-}
-
-static int write_file(const char *path, const char *text)
-{
-	int fd = open(path, O_WRONLY), ret = 0;
-	size_t len = strlen(text);
-
-	if (fd < 0)
-		return -errno;
-	if (write(fd, text, len) != (ssize_t)len)
-		ret = errno ? -errno : -EIO;
-	close(fd);
-	return ret;
 }
 
 /* Pages binder has installed in a process: active + lru, from the "pages:"
@@ -410,7 +398,7 @@ static void *reclaim_thread(void *arg)
 	struct burst *b = arg;
 
 	while (atomic_load(&b->reclaiming)) {
-		if (write_file("/proc/sys/vm/drop_caches", "2")) {
+		if (bb_write_file("/proc/sys/vm/drop_caches", "2")) {
 			if (!atomic_exchange(&b->failed, 1))
 				snprintf(b->error, sizeof(b->error), "cannot write /proc/sys/vm/drop_caches");
 			break;
@@ -489,7 +477,7 @@ static void run_bursts(struct bb_gb_state *st, enum burst_mode mode)
 
 		if (mode != SHRINKER_PRESSURE) {
 			bb_gb_pause(st);
-			if (write_file("/proc/sys/vm/drop_caches", "2")) {
+			if (bb_write_file("/proc/sys/vm/drop_caches", "2")) {
 				bb_gb_skip_with_error(st, "cannot write /proc/sys/vm/drop_caches (run as root in the guest)");
 				bb_gb_resume(st);
 				failed = 1;
@@ -689,7 +677,7 @@ static void *prio_reclaim(void *arg)
 {
 	struct prio_run *r = arg;
 
-	while (atomic_load(&r->reclaiming) && !write_file("/proc/sys/vm/drop_caches", "2"))
+	while (atomic_load(&r->reclaiming) && !bb_write_file("/proc/sys/vm/drop_caches", "2"))
 		r->reclaim_passes++;
 	return NULL;
 }

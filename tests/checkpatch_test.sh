@@ -8,6 +8,14 @@ kmod_build=$1 root=$2
 src=$("$kmod_build" --source)
 checkpatch=$src/scripts/checkpatch.pl
 [ -f "$checkpatch" ] || { echo "checkpatch_test: $checkpatch is missing" >&2; exit 1; }
+# Run outside any git tree: inside one, checkpatch treats a patch file that
+# git tracks as a plain source file (its git_is_single_file()) and flags
+# every blank context line as trailing whitespace.
+root=$(cd "$root" && pwd)
+kmod_build=$(cd "$(dirname "$kmod_build")" && pwd)/$(basename "$kmod_build")
+scratch=$(mktemp -d)
+trap 'rm -rf "$scratch"' EXIT
+cd "$scratch"
 bad=0 n=0
 for p in $(sed -e 's/#.*//' "$root/kmod/patches/series"); do
 	n=$((n + 1))

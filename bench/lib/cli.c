@@ -2,7 +2,10 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 int bb_parse_size(const char *s, size_t *out)
 {
@@ -41,4 +44,17 @@ void bb_print_environment(FILE *f, const char *prog)
 	fprintf(f, "%s: kernel %s, module %s, accel %s, %s vCPUs\n", prog,
 		kernel ? kernel : "host", build ? build : "unknown",
 		accel ? accel : "none", smp ? smp : "?");
+}
+
+int bb_write_file(const char *path, const char *text)
+{
+	int fd = open(path, O_WRONLY), ret = 0;
+	size_t len = strlen(text);
+
+	if (fd < 0)
+		return -errno;
+	if (write(fd, text, len) != (ssize_t)len)
+		ret = errno ? -errno : -EIO;
+	close(fd);
+	return ret;
 }

@@ -12,6 +12,9 @@
 int bb_parse_size(const char *s, size_t *out);
 /* Parses a size and checks lo <= value <= hi; returns 0 or -1. */
 int bb_parse_range(const char *s, size_t lo, size_t hi, size_t *out);
+/* Writes text to an existing file such as /proc/sys/vm/drop_caches;
+ * returns 0 or -errno. */
+int bb_write_file(const char *path, const char *text);
 /* Prints "PROG: kernel K, module B, accel A, N vCPUs" from the environment
  * scripts/vm-run sets (BB_KERNEL, BB_BUILD_ID, BB_ACCEL, BB_SMP).
  */
