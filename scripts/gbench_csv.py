@@ -5,6 +5,9 @@ so storms join run-suite's results and scripts/compare reads them.
 
     scripts/gbench_csv.py STORMS.json [REP]     # CSV on stdout, header included
 
+The CLI adds a git_commit column (from the JSON context, set by the Meson
+benchmark entries with --benchmark_context=git_commit=...).
+
 The build, kernel, accelerator and vCPUs come from the JSON "context" that
 binder-storms fills in from scripts/vm-run's environment. Every run of a
 benchmark becomes rows: time_us (the manual per-iteration time), items/s and
@@ -84,9 +87,15 @@ def main(argv):
     except ConvertError as e:
         print(f"gbench_csv: error: {e}", file=sys.stderr)
         return 1
+    # The CLI's CSV also names the source commit (from --benchmark_context).
+    try:
+        with open(argv[0]) as f:
+            commit = str(json.load(f)["context"].get("git_commit", "unknown"))
+    except (OSError, ValueError, KeyError):
+        commit = "unknown"
     w = csv.writer(sys.stdout, lineterminator="\n")
-    w.writerow(COLUMNS)
-    w.writerows(data)
+    w.writerow(COLUMNS + ["git_commit"])
+    w.writerows(row + [commit] for row in data)
     return 0
 
 
