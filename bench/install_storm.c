@@ -80,6 +80,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	int c;
 
 	*o = (struct options){ "/dev/binder", 4, 4, 10, 4, 6000, BB_DEFAULT_MAP_SIZE, 0, 0 };
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "d:t:l:r:b:s:m:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -119,7 +120,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 			usage(stdout);
 			exit(0);
 		default:
-			usage(stderr);
+			bb_bad_option("install-storm", argv, optind);
 			return -1;
 		}
 	}

@@ -44,7 +44,15 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#define DEV "/dev/binder"
+/* The binder device: /dev/binder, or $BB_BINDER_DEV (the reliability soak
+ * runs one storm per device of a module loaded with several). */
+static const char *dev_path(void)
+{
+	const char *d = getenv("BB_BINDER_DEV");
+
+	return d && *d ? d : "/dev/binder";
+}
+
 #define MAX_MAP (4u << 20)
 #define BATCH 16 /* transactions per client thread per round */
 
@@ -122,17 +130,17 @@ static int session_open(struct session *s, struct bb_gb_state *st, size_t map,
 	int ret;
 
 	memset(s, 0, sizeof(*s));
-	s->so = (struct bb_server_opts){ DEV, map, loopers, reply_cap, oneway_done,
+	s->so = (struct bb_server_opts){ dev_path(), map, loopers, reply_cap, oneway_done,
 					 churn_threads, churn };
 	s->server = bb_server_spawn(&s->so, &s->err);
 	if (s->server < 0) {
 		bb_gb_skip_with_error(st, s->err.msg);
 		return -1;
 	}
-	ret = bb_open(&s->conn, DEV, map);
+	ret = bb_open(&s->conn, dev_path(), map);
 	if (ret) {
 		bb_server_kill(s->server);
-		snprintf(s->err.msg, sizeof(s->err.msg), "client cannot open " DEV ": %s", strerror(-ret));
+		snprintf(s->err.msg, sizeof(s->err.msg), "client cannot open %s: %s", dev_path(), strerror(-ret));
 		bb_gb_skip_with_error(st, s->err.msg);
 		return -1;
 	}
@@ -258,7 +266,7 @@ static int tp_client(struct tp_shared *sh, size_t proc, size_t threads, size_t s
 	pthread_t *tids = calloc(threads, sizeof(*tids));
 	struct bb_conn conn;
 
-	if (!w || !tids || bb_open(&conn, DEV, map)) {
+	if (!w || !tids || bb_open(&conn, dev_path(), map)) {
 		atomic_store(&sh->failed, 1);
 		return 1; /* the barrier count is then never met: the parent times out */
 	}

@@ -47,6 +47,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	int c;
 
 	*o = (struct options){ "/dev/binder", 1000, 4096, BB_DEFAULT_MAP_SIZE };
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "d:n:s:m:h", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'd':
@@ -69,7 +70,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 			usage(stdout);
 			exit(0);
 		default:
-			usage(stderr);
+			bb_bad_option("sync-txn", argv, optind);
 			return -1;
 		}
 	}

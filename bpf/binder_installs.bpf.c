@@ -1,23 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0
 /* binder_installs.bpf.c - kernel side of the binder-installs instrument:
- * page-install latency from binder's tracepoints, binder's LRU and shrinker
- * events, and every mmap_lock acquisition (wait and hold) attributed to its
- * cause by the locker's kernel stack: binder's install path, binder's
- * shrinker, or anything else.
+ * page-install latency from binder's tracepoints (also per receiving proc
+ * and page index), binder's LRU and shrinker events, and every mmap_lock
+ * acquisition (wait and hold) attributed to its cause by the locker's
+ * kernel stack (binder's install path, binder's shrinker, page fault, mm
+ * system call, other) and to the process owning the mm.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include "binder_installs.h"
+#include "hist.bpf.h"
 
 #define MAX_STACK 32
 
 /* Filters and symbol ranges, set by the loader before load. */
 const volatile __u32 target_tgid = 0;		/* locker / installer tgid, 0 = all */
+const volatile __u64 target_cgroup = 0;		/* cgroup v2 id of the locker, 0 = all */
 const volatile __s32 target_proc = -1;		/* binder proc (receiver pid), -1 = all */
 const volatile __u64 binder_start = 0, binder_end = 0;	/* binder module text */
 const volatile __u64 reclaim_start = 0, reclaim_end = 0;	/* binder_alloc_free_page() */
+const volatile __u64 fault_lo[BI_FAULT_RANGES] = {}, fault_hi[BI_FAULT_RANGES] = {};
+const volatile __u64 mmcall_lo[BI_MMCALL_RANGES] = {}, mmcall_hi[BI_MMCALL_RANGES] = {};
 
 /* Module tracepoints have no BTF: their layout from events/binder/.../format. */
 struct binder_page_ctx {
@@ -59,12 +64,31 @@ struct lock_val {
 	__u32 mode;
 };
 
+struct install {
+	__u64 ts;
+	struct bi_page_key page;
+};
+
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 10240);
 	__type(key, __u64);
-	__type(value, __u64);
+	__type(value, struct install);
 } install_start SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 65536);
+	__type(key, struct bi_page_key);
+	__type(value, struct bi_stat);
+} page_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 4096);
+	__type(key, struct bi_owner_key);
+	__type(value, struct bi_stat);
+} owner_stats SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -95,31 +119,37 @@ static __always_inline void add(void *map, __u32 key, __u64 n)
 		*v += n;
 }
 
-static __always_inline __u32 hist_index(__u64 v)
-{
-	__u64 x = v;
-	__u32 msb = 0, idx;
-
-	if (v < BI_SUB)
-		return (__u32)v;
-	if (x >> 32) { msb += 32; x >>= 32; }
-	if (x >> 16) { msb += 16; x >>= 16; }
-	if (x >> 8) { msb += 8; x >>= 8; }
-	if (x >> 4) { msb += 4; x >>= 4; }
-	if (x >> 2) { msb += 2; x >>= 2; }
-	if (x >> 1) { msb += 1; }
-	idx = (msb - BI_SUB_BITS + 1) * BI_SUB + ((v >> (msb - BI_SUB_BITS)) & (BI_SUB - 1));
-	return idx < BI_BUCKETS ? idx : BI_BUCKETS - 1;
-}
-
 static __always_inline void record(__u32 hist, __u64 ns)
 {
-	add(&hists, hist * BI_BUCKETS + hist_index(ns), 1);
+	add(&hists, hist * BI_BUCKETS + bi_hist_index(ns), 1);
 }
 
 static __always_inline int wanted_task(void)
 {
-	return !target_tgid || (bpf_get_current_pid_tgid() >> 32) == target_tgid;
+	if (target_tgid && (bpf_get_current_pid_tgid() >> 32) != target_tgid)
+		return 0;
+	return !target_cgroup || bpf_get_current_cgroup_id() == target_cgroup;
+}
+
+/* Adds one event of ns (and hold ns) to a keyed statistic. */
+static __always_inline void stat_add(void *map, const void *key, __u64 ns, __u64 hold)
+{
+	struct bi_stat *s = bpf_map_lookup_elem(map, key), zero = { 0 };
+
+	if (!s) {
+		bpf_map_update_elem(map, key, &zero, BPF_NOEXIST);
+		s = bpf_map_lookup_elem(map, key);
+		if (!s)
+			return;
+	}
+	if (hold) {
+		__sync_fetch_and_add(&s->hold_ns, hold);
+		return;
+	}
+	__sync_fetch_and_add(&s->count, 1);
+	__sync_fetch_and_add(&s->total_ns, ns);
+	if (ns > s->max_ns)
+		s->max_ns = ns;
 }
 
 static __always_inline int wanted_proc(const struct binder_page_ctx *ctx)
@@ -132,26 +162,30 @@ static __always_inline int wanted_proc(const struct binder_page_ctx *ctx)
 SEC("tp/binder/binder_alloc_page_start")
 int install_start_tp(struct binder_page_ctx *ctx)
 {
-	__u64 id = bpf_get_current_pid_tgid(), ts = bpf_ktime_get_ns();
+	__u64 id = bpf_get_current_pid_tgid();
+	struct install in = { bpf_ktime_get_ns(), { ctx->proc, (__u32)ctx->page_index } };
 
 	if (!wanted_proc(ctx))
 		return 0;
 	add(&counters, BI_INSTALL_START, 1);
-	bpf_map_update_elem(&install_start, &id, &ts, BPF_ANY);
+	bpf_map_update_elem(&install_start, &id, &in, BPF_ANY);
 	return 0;
 }
 
 SEC("tp/binder/binder_alloc_page_end")
 int install_end_tp(struct binder_page_ctx *ctx)
 {
-	__u64 id = bpf_get_current_pid_tgid(), *ts;
+	__u64 id = bpf_get_current_pid_tgid(), ns;
+	struct install *in;
 
 	if (!wanted_proc(ctx))
 		return 0;
 	add(&counters, BI_INSTALL_END, 1);
-	ts = bpf_map_lookup_elem(&install_start, &id);
-	if (ts) {
-		record(BI_HIST_INSTALL, bpf_ktime_get_ns() - *ts);
+	in = bpf_map_lookup_elem(&install_start, &id);
+	if (in) {
+		ns = bpf_ktime_get_ns() - in->ts;
+		record(BI_HIST_INSTALL, ns);
+		stat_add(&page_stats, &in->page, ns, 0);
 		bpf_map_delete_elem(&install_start, &id);
 	}
 	return 0;
@@ -172,6 +206,15 @@ COUNT_TP(binder_unmap_user_start, BI_UNMAP_USER)
 COUNT_TP(binder_unmap_kernel_start, BI_UNMAP_KERNEL)
 
 /* ---- mmap_lock ---- */
+
+static __always_inline int in_ranges(__u64 ip, const volatile __u64 *lo,
+				     const volatile __u64 *hi, int n)
+{
+	for (int r = 0; r < n; r++)
+		if (ip >= lo[r] && ip < hi[r])
+			return 1;
+	return 0;
+}
 
 static __always_inline __u32 cause_of(void *ctx)
 {
@@ -195,8 +238,21 @@ static __always_inline __u32 cause_of(void *ctx)
 			return BI_CAUSE_RECLAIM;
 		if (ip >= binder_start && ip < binder_end)
 			cause = BI_CAUSE_INSTALL;
+		else if (cause == BI_CAUSE_OTHER && in_ranges(ip, fault_lo, fault_hi, BI_FAULT_RANGES))
+			cause = BI_CAUSE_FAULT;
+		else if (cause == BI_CAUSE_OTHER &&
+			 in_ranges(ip, mmcall_lo, mmcall_hi, BI_MMCALL_RANGES))
+			cause = BI_CAUSE_MMCALL;
 	}
 	return cause;
+}
+
+/* The tgid owning an mm (mm->owner needs CONFIG_MEMCG; 0 without). */
+static __always_inline __u32 owner_of(struct mm_struct *mm)
+{
+	if (!bpf_core_field_exists(mm->owner))
+		return 0;
+	return BPF_CORE_READ(mm, owner, tgid);
 }
 
 SEC("tp/mmap_lock/mmap_lock_start_locking")
@@ -217,8 +273,9 @@ int lock_acquired(struct trace_event_raw_mmap_lock_acquire_returned *ctx)
 	struct lock_key k = { bpf_get_current_pid_tgid(), (__u64)BPF_CORE_READ(ctx, mm) };
 	__u32 mode = BPF_CORE_READ(ctx, write) ? BI_WRITE : BI_READ;
 	int ok = BPF_CORE_READ(ctx, success);
+	struct bi_owner_key ok_key;
 	struct lock_val v, *w;
-	__u64 now = bpf_ktime_get_ns();
+	__u64 now = bpf_ktime_get_ns(), wait = 0;
 
 	if (!wanted_task())
 		return 0;
@@ -226,12 +283,17 @@ int lock_acquired(struct trace_event_raw_mmap_lock_acquire_returned *ctx)
 	if (w) {	/* a blocking lock: it waited since start_locking */
 		v = *w;
 		bpf_map_delete_elem(&waiting, &k);
-		record(BI_HIST_WAIT(v.cause % BI_CAUSES, mode), now - v.ts);
+		wait = now - v.ts;
+		record(BI_HIST_WAIT(v.cause % BI_CAUSES, mode), wait);
 	} else {	/* a trylock fires only this event */
 		v.cause = cause_of(ctx);
 		record(BI_HIST_WAIT(v.cause % BI_CAUSES, mode), 0);
 	}
 	add(&acquisitions, BI_ACQ(v.cause % BI_CAUSES, mode, !ok), 1);
+	ok_key.owner = owner_of(BPF_CORE_READ(ctx, mm));
+	ok_key.cause = v.cause % BI_CAUSES;
+	ok_key.mode = mode;
+	stat_add(&owner_stats, &ok_key, wait, 0);
 	if (ok) {
 		v.ts = now;
 		v.mode = mode;
@@ -244,14 +306,21 @@ SEC("tp/mmap_lock/mmap_lock_released")
 int lock_released(struct trace_event_raw_mmap_lock *ctx)
 {
 	struct lock_key k = { bpf_get_current_pid_tgid(), (__u64)BPF_CORE_READ(ctx, mm) };
+	struct bi_owner_key ok_key;
 	struct lock_val *h;
+	__u64 ns;
 
 	if (!wanted_task())
 		return 0;
 	h = bpf_map_lookup_elem(&holding, &k);
 	if (!h)
 		return 0;
-	record(BI_HIST_HOLD(h->cause % BI_CAUSES, h->mode % BI_MODES), bpf_ktime_get_ns() - h->ts);
+	ns = bpf_ktime_get_ns() - h->ts;
+	record(BI_HIST_HOLD(h->cause % BI_CAUSES, h->mode % BI_MODES), ns);
+	ok_key.owner = owner_of(BPF_CORE_READ(ctx, mm));
+	ok_key.cause = h->cause % BI_CAUSES;
+	ok_key.mode = h->mode % BI_MODES;
+	stat_add(&owner_stats, &ok_key, 0, ns ? ns : 1);
 	bpf_map_delete_elem(&holding, &k);
 	return 0;
 }

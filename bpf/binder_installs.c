@@ -1,14 +1,24 @@
 /* binder_installs.c - loader of the binder-installs instrument (libbpf CO-RE,
- * bpftool skeleton): attaches to binder's page tracepoints and the mmap_lock
- * tracepoints, runs until COMMAND exits, --duration passes or SIGINT, then
- * prints counts and libbpf-tools-style histograms and writes a CSV.
- *   binder-installs [-p TGID] [-P PROC] [-d SECONDS] [-o CSV] [-m MODULE] [-- COMMAND...]
+ * bpftool skeletons binder_installs.skel.h and binder_locks.skel.h):
+ * attaches to binder's page and transaction tracepoints, the mmap_lock
+ * tracepoints and lock:contention_*, runs until COMMAND exits, --duration
+ * passes or SIGINT, then prints counts, percentiles, libbpf-tools-style
+ * histograms and the top contending stacks (symbolized, module symbols
+ * included), and writes CSVs.
+ *   binder-installs [-p TGID] [-P PROC] [-c CGROUP] [-d SECONDS] [-o CSV]
+ *                   [-k KEYED_CSV] [-s STACKS] [-m MODULE]
+ *                   [--mmap-lock full|contended|off] [-q] [-- COMMAND...]
  */
-#include "binder_installs.h"
-#include "binder_installs.skel.h"
-
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
+
+#include "binder_installs.h"
+#include "binder_locks.h"
+#include "binder_installs.skel.h"
+#include "binder_locks.skel.h"
+#include "hist.h"
+#include "ksyms.h"
+
 #include <errno.h>
 #include <getopt.h>
 #include <signal.h>
@@ -21,17 +31,24 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+enum mmap_mode { MMAP_FULL, MMAP_CONTENDED, MMAP_OFF };
+
 struct options {
 	unsigned int tgid;
 	int proc;
+	uint64_t cgroup;
 	double duration;
-	const char *csv;
-	const char *module;
+	const char *csv, *keyed, *stacks, *module;
+	enum mmap_mode mmap;
+	int quiet;
 	char **command;
 };
 
-struct ranges {
-	uint64_t mod_start, mod_end, reclaim_start, reclaim_end;
+/* An output file written aside and renamed into place when complete. */
+struct out {
+	const char *path;
+	char tmp[4096];
+	FILE *f;
 };
 
 static volatile sig_atomic_t stop_requested;
@@ -56,53 +73,103 @@ static int err(const char *fmt, ...)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: binder-installs [-p TGID] [-P PROC] [-d SECONDS] [-o CSV] [-m MODULE] [-- COMMAND...]\n"
-		   "  Page-install latency and mmap_lock wait/hold by cause (binder install,\n"
-		   "  binder reclaim, other) from tracepoints, until COMMAND exits, -d SECONDS\n"
-		   "  pass or SIGINT. -p: only lockers of this process; -P: only this binder\n"
-		   "  proc; -o: write the numbers as CSV; -m: binder's module (binder_linux).\n");
+	fprintf(f, "usage: binder-installs [-p TGID] [-P PROC] [-c CGROUP] [-d SECONDS] [-o CSV]\n"
+		   "                       [-k KEYED_CSV] [-s STACKS] [-m MODULE]\n"
+		   "                       [--mmap-lock full|contended|off] [-q] [-- COMMAND...]\n"
+		   "  Binder page installs, mmap_lock and binder alloc-lock waits, and transaction\n"
+		   "  latency, until COMMAND exits, -d SECONDS pass or SIGINT.\n"
+		   "  -p  only this process (lockers, waiters, senders)\n"
+		   "  -P  only page installs of this binder proc (receiver pid)\n"
+		   "  -c  only tasks in this cgroup v2 directory\n"
+		   "  -o  the numbers as CSV (metric,value,unit)\n"
+		   "  -k  per receiving proc and page index, and per mm owner, as CSV\n"
+		   "  -s  the top contending kernel stacks, symbolized, as text\n"
+		   "  -m  binder's module name (default binder_linux)\n"
+		   "  --mmap-lock full       every mmap_lock acquisition by cause (default;\n"
+		   "                         on 6.12 each enabled mmap_lock event also resolves\n"
+		   "                         the memcg path: see README, performance)\n"
+		   "  --mmap-lock contended  only contended mmap_lock waits (lock:contention_*)\n"
+		   "  --mmap-lock off        no mmap_lock instrument\n"
+		   "  -q  no histograms on stdout\n");
+}
+
+static int bad(const char *what, const char *arg)
+{
+	fprintf(stderr, "binder-installs: error: bad %s '%s' (see --help)\n", what, arg);
+	return -1;
 }
 
 static int parse(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
 		{ "pid", required_argument, NULL, 'p' }, { "proc", required_argument, NULL, 'P' },
+		{ "cgroup", required_argument, NULL, 'c' },
 		{ "duration", required_argument, NULL, 'd' }, { "csv", required_argument, NULL, 'o' },
-		{ "module", required_argument, NULL, 'm' }, { "help", no_argument, NULL, 'h' },
-		{ 0 },
+		{ "keyed", required_argument, NULL, 'k' }, { "stacks", required_argument, NULL, 's' },
+		{ "module", required_argument, NULL, 'm' },
+		{ "mmap-lock", required_argument, NULL, 'M' }, { "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' }, { 0 },
 	};
+	struct stat st;
 	char *end;
 	int c;
 
-	*o = (struct options){ 0, -1, 0, NULL, "binder_linux", NULL };
-	while ((c = getopt_long(argc, argv, "+p:P:d:o:m:h", longopts, NULL)) != -1) {
+	*o = (struct options){ .proc = -1, .module = "binder_linux" };
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+p:P:c:d:o:k:s:m:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			o->tgid = (unsigned int)strtoul(optarg, &end, 10);
 			if (*end || !o->tgid)
-				return err("bad -p '%s' (want a process id)", optarg), -1;
+				return bad("--pid", optarg);
 			break;
 		case 'P':
 			o->proc = (int)strtol(optarg, &end, 10);
-			if (*end || o->proc < 0)
-				return err("bad -P '%s' (want a binder proc pid)", optarg), -1;
+			if (*end || o->proc <= 0)
+				return bad("--proc", optarg);
+			break;
+		case 'c':
+			/* A cgroup v2 directory's inode number is its id. */
+			if (stat(optarg, &st) || !S_ISDIR(st.st_mode))
+				return bad("--cgroup (a cgroup v2 directory)", optarg);
+			o->cgroup = st.st_ino;
 			break;
 		case 'd':
 			o->duration = strtod(optarg, &end);
-			if (*end || o->duration <= 0)
-				return err("bad -d '%s' (want seconds > 0)", optarg), -1;
+			if (*end || !(o->duration > 0))
+				return bad("--duration", optarg);
 			break;
 		case 'o':
 			o->csv = optarg;
 			break;
+		case 'k':
+			o->keyed = optarg;
+			break;
+		case 's':
+			o->stacks = optarg;
+			break;
 		case 'm':
 			o->module = optarg;
+			break;
+		case 'M':
+			if (!strcmp(optarg, "full"))
+				o->mmap = MMAP_FULL;
+			else if (!strcmp(optarg, "contended"))
+				o->mmap = MMAP_CONTENDED;
+			else if (!strcmp(optarg, "off"))
+				o->mmap = MMAP_OFF;
+			else
+				return bad("--mmap-lock", optarg);
+			break;
+		case 'q':
+			o->quiet = 1;
 			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
 		default:
-			usage(stderr);
+			fprintf(stderr, "binder-installs: error: unknown option or missing value in '%s' (see --help)\n",
+				argv[optind - 1]);
 			return -1;
 		}
 	}
@@ -113,229 +180,297 @@ static int parse(int argc, char **argv, struct options *o)
 	return 0;
 }
 
-/* The text range of the binder module and of binder_alloc_free_page(): from
- * the module's symbols in /proc/kallsyms (not sorted by address). */
-static int find_ranges(const char *module, struct ranges *r)
+static int out_open(struct out *o, const char *path)
 {
-	char line[512], name[256], modname[128], tag[160];
-	unsigned long long addr, *addrs = NULL;
-	size_t n = 0, cap = 0;
-	FILE *f = fopen("/proc/kallsyms", "r");
-	char type;
+	o->path = path;
+	o->f = NULL;
+	if (!path)
+		return 0;
+	snprintf(o->tmp, sizeof(o->tmp), "%s.tmp.%d", path, (int)getpid());
+	o->f = fopen(o->tmp, "w");
+	return o->f ? 0 : err("cannot write %s: %s", path, strerror(errno));
+}
 
-	if (!f)
-		return err("cannot read /proc/kallsyms: %s", strerror(errno));
-	snprintf(tag, sizeof(tag), "[%s]", module);
-	*r = (struct ranges){ UINT64_MAX, 0, 0, UINT64_MAX };
-	while (fgets(line, sizeof(line), f)) {
-		modname[0] = 0;
-		if (sscanf(line, "%llx %c %255s %127s", &addr, &type, name, modname) < 4 ||
-		    strcmp(modname, tag) || (type != 't' && type != 'T'))
-			continue;
-		if (n == cap) {
-			unsigned long long *p = realloc(addrs, (cap = cap ? 2 * cap : 1024) * sizeof(*p));
+static int out_close(struct out *o, int ok)
+{
+	if (!o->f)
+		return 0;
+	if (fclose(o->f) || !ok || rename(o->tmp, o->path)) {
+		int e = errno;
 
-			if (!p) {
-				fclose(f);
-				free(addrs);
-				return err("out of memory");
-			}
-			addrs = p;
-		}
-		addrs[n++] = addr;
-		if (!strcmp(name, "binder_alloc_free_page"))
-			r->reclaim_start = addr;
+		unlink(o->tmp);
+		return ok ? err("cannot write %s: %s", o->path, strerror(e)) : 1;
 	}
-	fclose(f);
-	for (size_t i = 0; i < n; i++) {
-		if (addrs[i] < r->mod_start)
-			r->mod_start = addrs[i];
-		if (addrs[i] > r->mod_end)
-			r->mod_end = addrs[i];
-		if (r->reclaim_start && addrs[i] > r->reclaim_start && addrs[i] < r->reclaim_end)
-			r->reclaim_end = addrs[i];
-	}
-	free(addrs);
-	if (!n)
-		return err("no symbols of module %s in /proc/kallsyms (is it loaded? are you root?)", module);
-	if (!r->reclaim_start || r->reclaim_end == UINT64_MAX)
-		return err("binder_alloc_free_page of %s not found in /proc/kallsyms", module);
-	r->mod_end += 4096; /* the last function's body */
 	return 0;
 }
 
-static uint64_t percpu_sum(int fd, uint32_t key, int ncpu, uint64_t *vals)
-{
-	uint64_t sum = 0;
+/* ---- symbols ---- */
 
-	if (bpf_map_lookup_elem(fd, &key, vals))
-		return 0;
-	for (int i = 0; i < ncpu; i++)
-		sum += vals[i];
-	return sum;
-}
-
-struct hist {
-	uint64_t b[BI_BUCKETS];
-	uint64_t n;
+struct ranges {
+	uint64_t mod_lo, mod_hi, reclaim_lo, reclaim_hi;
+	uint64_t fault_lo[BI_FAULT_RANGES], fault_hi[BI_FAULT_RANGES];
+	uint64_t mmcall_lo[BI_MMCALL_RANGES], mmcall_hi[BI_MMCALL_RANGES];
 };
 
-static void read_hist(int fd, uint32_t id, int ncpu, uint64_t *vals, struct hist *h)
+static int find_ranges(const struct ksyms *ks, const char *module, struct ranges *r)
 {
-	h->n = 0;
-	for (uint32_t i = 0; i < BI_BUCKETS; i++) {
-		h->b[i] = percpu_sum(fd, id * BI_BUCKETS + i, ncpu, vals);
-		h->n += h->b[i];
-	}
-}
+	static const char *const fault[BI_FAULT_RANGES] = {
+		"do_user_addr_fault", "lock_mm_and_find_vma", "exc_page_fault", "handle_mm_fault",
+	};
+	static const char *const mmcall[BI_MMCALL_RANGES] = {
+		"vm_mmap_pgoff", "__vm_munmap", "do_vmi_munmap", "do_mprotect_pkey",
+		"__do_sys_mremap", "__x64_sys_mremap", "do_madvise", "__do_sys_brk",
+		"__x64_sys_brk", "dup_mmap", "ksys_mmap_pgoff", "__x64_sys_munmap",
+	};
 
-/* Bucket i covers [low, high) ns. */
-static void bucket_range(uint32_t i, double *low, double *high)
-{
-	if (i < BI_SUB) {
-		*low = i;
-		*high = i + 1;
-		return;
-	}
-	uint32_t msb = i / BI_SUB + BI_SUB_BITS - 1, sub = i % BI_SUB;
-
-	*low = (double)((uint64_t)(BI_SUB + sub) << (msb - BI_SUB_BITS));
-	*high = (double)((uint64_t)(BI_SUB + sub + 1) << (msb - BI_SUB_BITS));
-}
-
-static double percentile(const struct hist *h, double q)
-{
-	uint64_t want = (uint64_t)(q * (double)h->n), seen = 0;
-	double low, high;
-
-	for (uint32_t i = 0; i < BI_BUCKETS; i++) {
-		seen += h->b[i];
-		if (h->n && seen > want) {
-			bucket_range(i, &low, &high);
-			return (low + high) / 2;
-		}
-	}
+	memset(r, 0, sizeof(*r));
+	if (ksyms_module_range(ks, module, &r->mod_lo, &r->mod_hi))
+		return err("no symbols of module %s in /proc/kallsyms (is it loaded?)", module);
+	if (ksyms_range(ks, "binder_alloc_free_page", module, &r->reclaim_lo, &r->reclaim_hi))
+		return err("binder_alloc_free_page of %s not found in /proc/kallsyms", module);
+	/* Kernels name some of these differently: missing ones stay empty. */
+	for (int i = 0; i < BI_FAULT_RANGES; i++)
+		ksyms_range(ks, fault[i], "", &r->fault_lo[i], &r->fault_hi[i]);
+	for (int i = 0; i < BI_MMCALL_RANGES; i++)
+		ksyms_range(ks, mmcall[i], "", &r->mmcall_lo[i], &r->mmcall_hi[i]);
 	return 0;
 }
 
-/* libbpf-tools-style log2 histogram in microseconds. */
-static void print_log2(const char *title, const struct hist *h)
-{
-	uint64_t log2[40] = { 0 }, max = 0;
-	double low, high;
-	int top = 0;
+/* ---- reports ---- */
 
-	if (!h->n)
-		return;
-	for (uint32_t i = 0; i < BI_BUCKETS; i++) {
-		uint64_t us;
-		int k = 0;
-
-		if (!h->b[i])
-			continue;
-		bucket_range(i, &low, &high);
-		us = (uint64_t)(low / 1000);
-		while (us >> k && k < 39)
-			k++;
-		log2[k] += h->b[i];
-	}
-	for (int k = 0; k < 40; k++) {
-		if (log2[k] > max)
-			max = log2[k];
-		if (log2[k])
-			top = k;
-	}
-	printf("\n%s (%llu events)\n%16s : %-10s %s\n", title, (unsigned long long)h->n,
-	       "usecs", "count", "distribution");
-	for (int k = 0; k <= top; k++) {
-		unsigned long long lo = k ? 1ULL << (k - 1) : 0, hi = (1ULL << k) - 1;
-		int stars = max ? (int)(log2[k] * 40 / max) : 0;
-
-		printf("%7llu -> %-7llu : %-10llu |%-40.*s|\n", lo, hi, (unsigned long long)log2[k],
-		       stars, "****************************************");
-	}
-}
-
-static const char *const cause_names[BI_CAUSES] = { "install", "reclaim", "other" };
+static const char *const cause_names[BI_CAUSES] = { "install", "reclaim", "fault", "mmcall", "other" };
 static const char *const mode_names[BI_MODES] = { "read", "write" };
 static const char *const counter_names[BI_COUNTERS] = {
 	"installs", "installs_completed", "lru_alloc", "lru_free", "unmap_user", "unmap_kernel",
 };
+static const char *const class_names[BL_CLASSES] = {
+	"alloc_lock_spin", "alloc_lock_mutex", "binder_mmap_lock_read", "binder_mmap_lock_write",
+};
+static const char *const txn_names[BL_TXNS] = {
+	"txn_sync_round_trip", "txn_sync_queue", "txn_oneway_queue", "txn_reply_queue",
+};
 
-static int report(struct binder_installs_bpf *skel, const struct options *o)
+struct reporter {
+	const struct options *o;
+	int ncpu;
+	uint64_t *vals;
+	struct hist h;
+	FILE *csv;
+};
+
+/* Prints and writes one histogram: count, p50..p99.9, max, log2 plot. */
+static void report_hist(struct reporter *rp, int fd, uint32_t id, const char *name)
 {
-	int ncpu = libbpf_num_possible_cpus();
-	uint64_t *vals = calloc((size_t)ncpu, sizeof(uint64_t));
-	struct hist *h = malloc(sizeof(*h));
-	char tmp[4096] = "";
-	FILE *csv = NULL;
+	static const double qs[] = { 0.5, 0.9, 0.99, 0.999 };
+	static const char *const qn[] = { "p50", "p90", "p99", "p999" };
 
-	if (!vals || !h)
-		return err("out of memory");
-	if (o->csv) {
-		snprintf(tmp, sizeof(tmp), "%s.tmp.%d", o->csv, (int)getpid());
-		csv = fopen(tmp, "w");
-		if (!csv)
-			return err("cannot write %s: %s", o->csv, strerror(errno));
-		fprintf(csv, "metric,value,unit\n");
+	hist_read(fd, id, rp->ncpu, rp->vals, &rp->h);
+	if (!rp->h.n)
+		return;
+	if (!rp->o->quiet)
+		hist_print_log2(stdout, name, &rp->h);
+	printf("  %s: %llu events,", name, (unsigned long long)rp->h.n);
+	if (rp->csv)
+		fprintf(rp->csv, "%s_count,%llu,count\n", name, (unsigned long long)rp->h.n);
+	for (int i = 0; i < 4; i++) {
+		double p = hist_percentile(&rp->h, qs[i]);
+
+		printf(" %s %.1f us", qn[i], p / 1000);
+		if (rp->csv)
+			fprintf(rp->csv, "%s_%s_us,%.3f,us\n", name, qn[i], p / 1000);
 	}
+	printf(" max < %.1f us\n", hist_max(&rp->h) / 1000);
+	if (rp->csv)
+		fprintf(rp->csv, "%s_max_us,%.3f,us\n", name, hist_max(&rp->h) / 1000);
+}
+
+static void report_installs(struct reporter *rp, struct binder_installs_bpf *sk)
+{
+	int hfd = bpf_map__fd(sk->maps.hists);
+
 	printf("binder-installs:\n");
 	for (uint32_t c = 0; c < BI_COUNTERS; c++) {
-		uint64_t v = percpu_sum(bpf_map__fd(skel->maps.counters), c, ncpu, vals);
+		uint64_t v = hist_percpu_sum(bpf_map__fd(sk->maps.counters), c, rp->ncpu, rp->vals);
 
 		printf("  %-20s %llu\n", counter_names[c], (unsigned long long)v);
-		if (csv)
-			fprintf(csv, "%s,%llu,count\n", counter_names[c], (unsigned long long)v);
+		if (rp->csv)
+			fprintf(rp->csv, "%s,%llu,count\n", counter_names[c], (unsigned long long)v);
 	}
-	for (int c = 0; c < BI_CAUSES; c++)
-		for (int m = 0; m < BI_MODES; m++)
-			for (int f = 0; f < 2; f++) {
-				uint64_t v = percpu_sum(bpf_map__fd(skel->maps.acquisitions),
-							BI_ACQ(c, m, f), ncpu, vals);
+	if (rp->o->mmap == MMAP_FULL) {
+		for (int c = 0; c < BI_CAUSES; c++)
+			for (int m = 0; m < BI_MODES; m++)
+				for (int f = 0; f < 2; f++) {
+					uint64_t v = hist_percpu_sum(bpf_map__fd(sk->maps.acquisitions),
+								     BI_ACQ(c, m, f), rp->ncpu, rp->vals);
 
-				printf("  mmap_%s_%s%s %llu\n", cause_names[c], mode_names[m],
-				       f ? "_failed" : "", (unsigned long long)v);
-				if (csv)
-					fprintf(csv, "mmap_%s_%s%s,%llu,count\n", cause_names[c], mode_names[m],
-						f ? "_failed" : "", (unsigned long long)v);
-			}
-	for (uint32_t id = 0; id < BI_HISTS; id++) {
+					printf("  mmap_%s_%s%s %llu\n", cause_names[c], mode_names[m],
+					       f ? "_failed" : "", (unsigned long long)v);
+					if (rp->csv)
+						fprintf(rp->csv, "mmap_%s_%s%s,%llu,count\n", cause_names[c],
+							mode_names[m], f ? "_failed" : "", (unsigned long long)v);
+				}
+	}
+	report_hist(rp, hfd, BI_HIST_INSTALL, "install_latency");
+	for (uint32_t k = 0; rp->o->mmap == MMAP_FULL && k < 2 * BI_CAUSES * BI_MODES; k++) {
 		char name[64];
-		static const double qs[] = { 0.5, 0.9, 0.99, 0.999 };
-		static const char *const qn[] = { "p50", "p90", "p99", "p999" };
+		uint32_t hold = k >= BI_CAUSES * BI_MODES, cm = k % (BI_CAUSES * BI_MODES);
 
-		read_hist(bpf_map__fd(skel->maps.hists), id, ncpu, vals, h);
-		if (id == BI_HIST_INSTALL)
-			snprintf(name, sizeof(name), "install_latency");
-		else {
-			uint32_t k = id - 1, hold = k >= BI_CAUSES * BI_MODES;
+		snprintf(name, sizeof(name), "mmap_%s_%s_%s", cause_names[cm / BI_MODES],
+			 mode_names[cm % BI_MODES], hold ? "hold" : "wait");
+		report_hist(rp, hfd, 1 + k, name);
+	}
+}
 
-			k %= BI_CAUSES * BI_MODES;
-			snprintf(name, sizeof(name), "mmap_%s_%s_%s", cause_names[k / BI_MODES],
-				 mode_names[k % BI_MODES], hold ? "hold" : "wait");
+/* Keyed CSV: kind,proc,key,count,total_us,max_us,hold_us. */
+static void write_keyed(FILE *f, struct binder_installs_bpf *sk)
+{
+	struct bi_page_key pk, *pprev = NULL;
+	struct bi_owner_key ok, *oprev = NULL;
+	struct bi_stat s;
+
+	fprintf(f, "kind,proc,key,count,total_us,max_us,hold_us\n");
+	while (!bpf_map_get_next_key(bpf_map__fd(sk->maps.page_stats), pprev, &pk)) {
+		if (!bpf_map_lookup_elem(bpf_map__fd(sk->maps.page_stats), &pk, &s))
+			fprintf(f, "install_page,%d,%u,%llu,%.3f,%.3f,\n", pk.proc, pk.page,
+				(unsigned long long)s.count, s.total_ns / 1e3, s.max_ns / 1e3);
+		pprev = &pk;
+	}
+	while (!bpf_map_get_next_key(bpf_map__fd(sk->maps.owner_stats), oprev, &ok)) {
+		if (!bpf_map_lookup_elem(bpf_map__fd(sk->maps.owner_stats), &ok, &s))
+			fprintf(f, "mmap_lock,%u,%s_%s,%llu,%.3f,%.3f,%.3f\n", ok.owner,
+				cause_names[ok.cause % BI_CAUSES], mode_names[ok.mode % BI_MODES],
+				(unsigned long long)s.count, s.total_ns / 1e3, s.max_ns / 1e3,
+				s.hold_ns / 1e3);
+		oprev = &ok;
+	}
+}
+
+struct stack_row {
+	struct bl_stack_key k;
+	struct bl_stack_val v;
+};
+
+static int by_total(const void *a, const void *b)
+{
+	const struct stack_row *x = a, *y = b;
+
+	if (x->k.cls != y->k.cls)
+		return x->k.cls < y->k.cls ? -1 : 1;
+	return x->v.total_ns > y->v.total_ns ? -1 : x->v.total_ns < y->v.total_ns;
+}
+
+/* The top 5 contending stacks per class, symbolized, to each of f1, f2. */
+static void print_stacks(FILE *f1, FILE *f2, struct binder_locks_bpf *sk, const struct ksyms *ks)
+{
+	int sfd = bpf_map__fd(sk->maps.stack_stats), tfd = bpf_map__fd(sk->maps.stacks);
+	struct bl_stack_key k, *prev = NULL;
+	struct stack_row *rows = NULL;
+	size_t n = 0, cap = 0;
+	FILE *fs[2] = { f1, f2 };
+
+	while (!bpf_map_get_next_key(sfd, prev, &k)) {
+		if (n == cap) {
+			struct stack_row *p = realloc(rows, (cap = cap ? 2 * cap : 64) * sizeof(*p));
+
+			if (!p)
+				break;
+			rows = p;
 		}
-		if (!h->n)
+		rows[n].k = k;
+		if (!bpf_map_lookup_elem(sfd, &k, &rows[n].v))
+			n++;
+		prev = &k;
+	}
+	qsort(rows, n, sizeof(*rows), by_total);
+	for (size_t i = 0, shown = 0; i < n; i++) {
+		uint64_t ips[BL_MAX_STACK] = { 0 };
+		uint32_t id = (uint32_t)rows[i].k.stackid;
+
+		shown = i && rows[i].k.cls == rows[i - 1].k.cls ? shown + 1 : 0;
+		if (shown >= 5)
 			continue;
-		print_log2(name, h);
-		printf("  %s:", name);
-		for (int i = 0; i < 4; i++) {
-			double p = percentile(h, qs[i]);
+		if (rows[i].k.stackid < 0 || bpf_map_lookup_elem(tfd, &id, ips))
+			memset(ips, 0, sizeof(ips));
+		/* Drop the frames of the BPF program and the tracepoint. */
+		for (int j = 0, skip = 0; j < BL_MAX_STACK && ips[j]; j++) {
+			const struct ksym *s = ksyms_find(ks, ips[j]);
 
-			printf(" %s %.1f us", qn[i], p / 1000);
-			if (csv)
-				fprintf(csv, "%s_%s_us,%.3f,us\n", name, qn[i], p / 1000);
+			if (s && (!strncmp(s->name, "bpf_trace_run", 13) ||
+				  !strncmp(s->name, "__bpf_trace_", 12))) {
+				skip = j + 1;
+			} else if (j == BL_MAX_STACK - 1 || !ips[j + 1]) {
+				memmove(ips, ips + skip, (size_t)(BL_MAX_STACK - skip) * sizeof(ips[0]));
+				memset(ips + BL_MAX_STACK - skip, 0, (size_t)skip * sizeof(ips[0]));
+			}
 		}
-		printf("\n");
-	}
-	free(vals);
-	free(h);
-	if (csv) {
-		if (fclose(csv) || rename(tmp, o->csv)) {
-			unlink(tmp);
-			return err("cannot write %s: %s", o->csv, strerror(errno));
+		for (int o = 0; o < 2; o++) {
+			if (!fs[o])
+				continue;
+			fprintf(fs[o], "\n%s: %llu waits, total %.1f us, max %.1f us\n",
+				class_names[rows[i].k.cls % BL_CLASSES], (unsigned long long)rows[i].v.count,
+				rows[i].v.total_ns / 1e3, rows[i].v.max_ns / 1e3);
+			for (int j = 0; j < BL_MAX_STACK && ips[j]; j++) {
+				const struct ksym *s = ksyms_find(ks, ips[j]);
+
+				if (s)
+					fprintf(fs[o], "    %s+0x%llx%s%s%s\n", s->name,
+						(unsigned long long)(ips[j] - s->addr),
+						s->module[0] ? " [" : "", s->module, s->module[0] ? "]" : "");
+				else
+					fprintf(fs[o], "    0x%llx\n", (unsigned long long)ips[j]);
+			}
+			if (!ips[0])
+				fprintf(fs[o], "    (stack not captured)\n");
 		}
 	}
-	return 0;
+	free(rows);
+}
+
+static void report_locks(struct reporter *rp, struct binder_locks_bpf *sk)
+{
+	int hfd = bpf_map__fd(sk->maps.hists);
+
+	printf("binder-installs: lock contention and transactions:\n");
+	for (uint32_t c = 0; c < BL_CLASSES; c++) {
+		if (rp->o->mmap == MMAP_OFF && c >= BL_MMAP_READ)
+			continue;
+		report_hist(rp, hfd, BL_HIST_LOCK(c), class_names[c]);
+		if (rp->csv && !rp->h.n)
+			fprintf(rp->csv, "%s_count,0,count\n", class_names[c]);
+	}
+	for (uint32_t t = 0; t < BL_TXNS; t++)
+		report_hist(rp, hfd, BL_HIST_TXN(t), txn_names[t]);
+}
+
+static int report(const struct options *o, struct binder_installs_bpf *si,
+		  struct binder_locks_bpf *sl, const struct ksyms *ks)
+{
+	struct reporter rp = { .o = o, .ncpu = libbpf_num_possible_cpus() };
+	struct out csv, keyed, stacks;
+	int ret;
+
+	rp.vals = calloc((size_t)rp.ncpu, sizeof(uint64_t));
+	if (!rp.vals)
+		return err("out of memory");
+	if (out_open(&csv, o->csv) || out_open(&keyed, o->keyed) || out_open(&stacks, o->stacks)) {
+		free(rp.vals);
+		return 1;
+	}
+	rp.csv = csv.f;
+	if (rp.csv)
+		fprintf(rp.csv, "metric,value,unit\n");
+	report_installs(&rp, si);
+	report_locks(&rp, sl);
+	if (!o->quiet)
+		printf("\ntop contending stacks (by total wait):");
+	print_stacks(o->quiet ? NULL : stdout, stacks.f, sl, ks);
+	if (keyed.f)
+		write_keyed(keyed.f, si);
+	free(rp.vals);
+	ret = out_close(&csv, 1);
+	ret |= out_close(&keyed, 1);
+	ret |= out_close(&stacks, 1);
+	return ret;
 }
 
 static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -345,11 +480,52 @@ static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list 
 	return 0;
 }
 
+static int setup(const struct options *o, const struct ksyms *ks,
+		 struct binder_installs_bpf **si, struct binder_locks_bpf **sl)
+{
+	struct ranges r;
+
+	if (find_ranges(ks, o->module, &r))
+		return 1;
+	*si = binder_installs_bpf__open();
+	*sl = binder_locks_bpf__open();
+	if (!*si || !*sl)
+		return err("cannot open the BPF objects: %s", strerror(errno));
+	(*si)->rodata->target_tgid = o->tgid;
+	(*si)->rodata->target_cgroup = o->cgroup;
+	(*si)->rodata->target_proc = o->proc;
+	(*si)->rodata->binder_start = r.mod_lo;
+	(*si)->rodata->binder_end = r.mod_hi;
+	(*si)->rodata->reclaim_start = r.reclaim_lo;
+	(*si)->rodata->reclaim_end = r.reclaim_hi;
+	memcpy((void *)(*si)->rodata->fault_lo, r.fault_lo, sizeof(r.fault_lo));
+	memcpy((void *)(*si)->rodata->fault_hi, r.fault_hi, sizeof(r.fault_hi));
+	memcpy((void *)(*si)->rodata->mmcall_lo, r.mmcall_lo, sizeof(r.mmcall_lo));
+	memcpy((void *)(*si)->rodata->mmcall_hi, r.mmcall_hi, sizeof(r.mmcall_hi));
+	(*sl)->rodata->target_tgid = o->tgid;
+	(*sl)->rodata->target_cgroup = o->cgroup;
+	if (o->mmap != MMAP_FULL) {
+		bpf_program__set_autoload((*si)->progs.lock_start, false);
+		bpf_program__set_autoload((*si)->progs.lock_acquired, false);
+		bpf_program__set_autoload((*si)->progs.lock_released, false);
+	}
+	if (o->mmap == MMAP_OFF)
+		bpf_program__set_autoload((*sl)->progs.binder_mmap, false);
+	if (binder_installs_bpf__load(*si) || binder_locks_bpf__load(*sl))
+		return err("cannot load the BPF programs (root and a BTF kernel needed; "
+			   "BINDER_INSTALLS_DEBUG=1 shows libbpf's log)");
+	if (binder_installs_bpf__attach(*si) || binder_locks_bpf__attach(*sl))
+		return err("cannot attach to the binder, mmap_lock and lock tracepoints: %s",
+			   strerror(errno));
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
-	struct binder_installs_bpf *skel;
+	struct binder_installs_bpf *si = NULL;
+	struct binder_locks_bpf *sl = NULL;
+	struct ksyms ks = { 0 };
 	struct options o;
-	struct ranges r = { 0 };
 	struct stat st;
 	int status = 0, rc;
 	pid_t child = 0;
@@ -358,26 +534,15 @@ int main(int argc, char **argv)
 		return 2;
 	if (stat("/sys/kernel/tracing/events/binder", &st))
 		return err("binder tracepoints not found in /sys/kernel/tracing/events (is the binder module loaded?)");
-	if (find_ranges(o.module, &r))
-		return 1;
+	rc = ksyms_load(&ks);
+	if (rc)
+		return err("cannot read /proc/kallsyms: %s (root needed)", strerror(-rc));
 	libbpf_set_print(libbpf_quiet);
-	skel = binder_installs_bpf__open();
-	if (!skel)
-		return err("cannot open the BPF object: %s", strerror(errno));
-	skel->rodata->target_tgid = o.tgid;
-	skel->rodata->target_proc = o.proc;
-	skel->rodata->binder_start = r.mod_start;
-	skel->rodata->binder_end = r.mod_end;
-	skel->rodata->reclaim_start = r.reclaim_start;
-	skel->rodata->reclaim_end = r.reclaim_end;
-	if (binder_installs_bpf__load(skel)) {
-		binder_installs_bpf__destroy(skel);
-		return err("cannot load the BPF programs (root and a BTF kernel needed; "
-			   "BINDER_INSTALLS_DEBUG=1 shows libbpf's log)");
-	}
-	if (binder_installs_bpf__attach(skel)) {
-		binder_installs_bpf__destroy(skel);
-		return err("cannot attach to the binder and mmap_lock tracepoints: %s", strerror(errno));
+	if (setup(&o, &ks, &si, &sl)) {
+		binder_locks_bpf__destroy(sl);
+		binder_installs_bpf__destroy(si);
+		ksyms_free(&ks);
+		return 1;
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
@@ -402,8 +567,10 @@ int main(int argc, char **argv)
 		while (!stop_requested)
 			pause();
 	}
-	rc = report(skel, &o);
-	binder_installs_bpf__destroy(skel);
+	rc = report(&o, si, sl, &ks);
+	binder_locks_bpf__destroy(sl);
+	binder_installs_bpf__destroy(si);
+	ksyms_free(&ks);
 	if (rc)
 		return rc;
 	if (child)

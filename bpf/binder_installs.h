@@ -11,8 +11,15 @@
 #define BI_SUB (1 << BI_SUB_BITS)
 #define BI_BUCKETS (64 * BI_SUB)
 
-/* Who took mmap_lock, from the locker's kernel stack. */
-enum bi_cause { BI_CAUSE_INSTALL, BI_CAUSE_RECLAIM, BI_CAUSE_OTHER, BI_CAUSES };
+/* Who took mmap_lock, from the locker's kernel stack (checked in this
+ * order): binder's shrinker (binder_alloc_free_page), binder's install path
+ * (any other binder code), a page fault, an mm system call (mmap, munmap,
+ * mprotect, mremap, madvise, brk) or fork, anything else. */
+enum bi_cause { BI_CAUSE_INSTALL, BI_CAUSE_RECLAIM, BI_CAUSE_FAULT, BI_CAUSE_MMCALL,
+		BI_CAUSE_OTHER, BI_CAUSES };
+/* Symbol ranges the loader resolves for the fault and mm-call causes. */
+#define BI_FAULT_RANGES 4
+#define BI_MMCALL_RANGES 12
 /* What the event was. */
 enum bi_mode { BI_READ, BI_WRITE, BI_MODES };
 
@@ -35,5 +42,25 @@ enum bi_counter {
 /* mmap_lock acquisitions per cause x mode x (failed trylock or not). */
 #define BI_ACQ(cause, mode, failed) (((cause) * BI_MODES + (mode)) * 2 + (failed))
 #define BI_ACQS (BI_CAUSES * BI_MODES * 2)
+
+/* Per receiving process and page index: installs and their latency. */
+struct bi_page_key {
+	__s32 proc;
+	__u32 page;
+};
+
+/* Per mm owner x cause x mode: mmap_lock acquisitions, wait and hold. */
+struct bi_owner_key {
+	__u32 owner;	/* tgid owning the mm (mm->owner) */
+	__u16 cause;
+	__u16 mode;
+};
+
+struct bi_stat {
+	__u64 count;
+	__u64 total_ns;
+	__u64 max_ns;
+	__u64 hold_ns;	/* owner stats only */
+};
 
 #endif

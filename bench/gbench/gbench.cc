@@ -3,11 +3,14 @@
 
 #include <benchmark/benchmark.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <memory>
 #include <string>
 #include <vector>
+
+#include <unistd.h>
 
 namespace {
 
@@ -135,25 +138,63 @@ void bb_gb_add_context(const char *key, const char *value)
 
 int bb_gb_main(int argc, char **argv)
 {
-	std::string format = "console";
+	std::string format = "console", out, tmp_arg;
+	int ret;
 
-	for (int i = 1; i < argc; i++)
+	for (int i = 1; i < argc; i++) {
 		if (!std::strncmp(argv[i], "--benchmark_format=", 19))
 			format = argv[i] + 19;
+		// --benchmark_out is written to a temporary file renamed into
+		// place only when every benchmark succeeded: a failed run never
+		// leaves a complete-looking file or clobbers an older one.
+		if (!std::strncmp(argv[i], "--benchmark_out=", 16) && argv[i][16]) {
+			out = argv[i] + 16;
+			tmp_arg = "--benchmark_out=" + out + ".tmp." + std::to_string(getpid());
+			argv[i] = &tmp_arg[0];
+		}
+	}
 	if (format != "console" && format != "json") {
 		std::fprintf(stderr, "binderbench: error: --benchmark_format=%s is not supported "
 			     "(console or json)\n", format.c_str());
 		return 2;
 	}
+	if (!out.empty()) {
+		std::FILE *f = std::fopen(tmp_arg.c_str() + 16, "w");
+
+		if (!f) {
+			std::fprintf(stderr, "binderbench: error: cannot write --benchmark_out %s: %s\n",
+				     out.c_str(), std::strerror(errno));
+			return 2;
+		}
+		std::fclose(f);
+	}
 	benchmark::Initialize(&argc, argv);
-	if (benchmark::ReportUnrecognizedArguments(argc, argv))
+	if (argc > 1) {
+		const char *prog = std::strrchr(argv[0], '/');
+
+		std::fprintf(stderr, "%s: error: unrecognized flag '%s' (see --help)\n",
+			     prog ? prog + 1 : argv[0], argv[1]);
+		if (!out.empty())
+			std::remove(tmp_arg.c_str() + 16);
 		return 2;
+	}
 	if (format == "json") {
 		Tracking<benchmark::JSONReporter> rep;
-		return run_with(rep);
+		ret = run_with(rep);
+	} else {
+		Tracking<benchmark::ConsoleReporter> rep;
+		ret = run_with(rep);
 	}
-	Tracking<benchmark::ConsoleReporter> rep;
-	return run_with(rep);
+	if (!out.empty()) {
+		if (ret == 0 && std::rename(tmp_arg.c_str() + 16, out.c_str()) != 0) {
+			std::fprintf(stderr, "binderbench: error: cannot write %s: %s\n", out.c_str(),
+				     std::strerror(errno));
+			ret = 1;
+		}
+		if (ret != 0)
+			std::remove(tmp_arg.c_str() + 16);
+	}
+	return ret;
 }
 
 } // extern "C"

@@ -62,7 +62,9 @@ void bb_gb_add_context(const char *key, const char *value);
 
 /* Parses the --benchmark_* flags, runs the selected benchmarks, shuts the
  * library down. Returns 0; 1 when a benchmark skipped with an error (after
- * reporting all of them); 2 for an unknown flag (with a one-line error).
+ * reporting all of them); 2 for an unknown flag or an unwritable
+ * --benchmark_out (with a one-line error). --benchmark_out=FILE appears
+ * only when every benchmark succeeded (written aside, then renamed).
  */
 int bb_gb_main(int argc, char **argv);
 

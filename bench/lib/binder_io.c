@@ -16,6 +16,8 @@ int bb_open(struct bb_conn *c, const char *dev, size_t map_size)
 	c->map_size = map_size;
 	if (c->fd < 0)
 		return -errno;
+	if (!map_size)
+		return 0;
 	c->map = mmap(NULL, map_size, PROT_READ, MAP_PRIVATE, c->fd, 0);
 	if (c->map == MAP_FAILED) {
 		int err = -errno;

@@ -32,6 +32,7 @@ struct bb_conn {
 	size_t map_size;
 };
 
+/* Opens dev and maps map_size bytes of it (nothing when map_size is 0). */
 int bb_open(struct bb_conn *c, const char *dev, size_t map_size);
 void bb_close(struct bb_conn *c);
 int bb_become_context_manager(struct bb_conn *c);

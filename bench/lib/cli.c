@@ -58,3 +58,10 @@ int bb_write_file(const char *path, const char *text)
 	close(fd);
 	return ret;
 }
+
+int bb_bad_option(const char *prog, char **argv, int optind)
+{
+	fprintf(stderr, "%s: error: unknown option or missing value in '%s' (see --help)\n",
+		prog, optind > 0 ? argv[optind - 1] : "?");
+	return 2;
+}

@@ -12,6 +12,10 @@
 int bb_parse_size(const char *s, size_t *out);
 /* Parses a size and checks lo <= value <= hi; returns 0 or -1. */
 int bb_parse_range(const char *s, size_t lo, size_t hi, size_t *out);
+/* For getopt's '?' (call with opterr = 0): prints "PROG: error: unknown
+ * option or missing value in 'ARG' (see --help)" and returns 2, the exit
+ * status for bad usage. */
+int bb_bad_option(const char *prog, char **argv, int optind);
 /* Writes text to an existing file such as /proc/sys/vm/drop_caches;
  * returns 0 or -errno. */
 int bb_write_file(const char *path, const char *text);

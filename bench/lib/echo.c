@@ -81,6 +81,13 @@ int bb_echo_serve_counted(struct bb_conn *c, size_t reply_cap, uint64_t *oneway_
 			uint32_t code = BB_REPLY_OK;
 			size_t size;
 
+			/* A looper only sends replies: these say one of
+			 * them did not reach a client that died or failed
+			 * meanwhile, which is the client's problem. */
+			if (r.cmd == BR_DEAD_REPLY || r.cmd == BR_FAILED_REPLY) {
+				st->failed_replies++;
+				continue;
+			}
 			ret = fatal_return(&r, err);
 			if (ret)
 				break;

@@ -25,6 +25,7 @@ struct bb_server_stats {
 	uint64_t served;
 	uint64_t bad_payloads;
 	uint64_t oneway;
+	uint64_t failed_replies;	/* replies to clients gone meanwhile */
 };
 
 /* Serves echo transactions on c (already context manager) until BB_CODE_QUIT.

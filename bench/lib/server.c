@@ -67,6 +67,32 @@ static void churn_record(struct bb_churn *ch, enum bb_churn_kind k, uint64_t t0)
 		ch->ns[k][i] = dt;
 }
 
+/* The rest of what an app does to its address space: zap its own pages,
+ * move a region with mremap (the old one is gone when it succeeds) and fork
+ * (the child only exits; binder's mapping is VM_DONTCOPY). Returns where the
+ * region of len bytes at p lives now. */
+static volatile char *more_mm_ops(struct bb_churn *ch, volatile char *p, size_t len)
+{
+	void *q;
+	pid_t pid;
+
+	madvise((void *)p, len, MADV_DONTNEED);
+	p[0] = 2;
+	q = mremap((void *)p, len, 2 * len, MREMAP_MAYMOVE);
+	if (q != MAP_FAILED) {
+		p = q;
+		p[len] = 3;
+		munmap((void *)(p + len), len);
+	}
+	pid = fork();
+	if (pid == 0)
+		_exit(0);
+	if (pid > 0)
+		waitpid(pid, NULL, 0);
+	__atomic_add_fetch(&ch->more_ops, 1, __ATOMIC_RELAXED);
+	return p;
+}
+
 /* One interference thread: the mm operations a busy app does. */
 static void *churn(void *arg)
 {
@@ -86,6 +112,8 @@ static void *churn(void *arg)
 			p[i * 4096] = 1;
 			churn_record(ch, BB_CHURN_FAULT, t0);
 		}
+		if (ch->more_mm_ops)
+			p = more_mm_ops(ch, p, len);
 		t0 = now_ns();
 		mprotect((void *)p, len, PROT_READ);
 		churn_record(ch, BB_CHURN_MPROTECT, t0);

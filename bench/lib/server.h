@@ -19,6 +19,9 @@ enum bb_churn_kind { BB_CHURN_MMAP, BB_CHURN_FAULT, BB_CHURN_MPROTECT, BB_CHURN_
 
 struct bb_churn {
 	int stop;			/* set by the parent (atomic) */
+	int more_mm_ops;		/* also fork, mremap and madvise(MADV_DONTNEED)
+					 * each round (binder-torture's mm churn) */
+	uint64_t more_ops;		/* rounds of those done (atomic) */
 	uint64_t n[BB_CHURN_KINDS];	/* samples taken (atomic; may exceed the cap) */
 	uint64_t ns[BB_CHURN_KINDS][BB_CHURN_CAP];
 };

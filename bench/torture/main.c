@@ -1,0 +1,209 @@
+/* main.c - binder-torture: the reliability tests' driver. One mode per run:
+ *   kill   clients and servers SIGKILLed at random points mid-transaction
+ *          and mid-install; survivors must finish with verified replies
+ *   churn  installs while the receiver forks, mmaps, mremaps, mprotects and
+ *          madvise(MADV_DONTNEED)s its own memory, with reclaim
+ *   abuse  second mmap, writable mmap, mprotect to writable, mmap from a
+ *          forked child, partial munmap and mremap of the binder mapping
+ *   fuzz   malformed BINDER_WRITE_READ streams and ioctls from threads
+ * Exits 0 when binder behaved, 1 with a one-line error when it did not,
+ * 2 for bad usage, 4 when the run hung past --timeout.
+ */
+#include "torture.h"
+#include "lib/cli.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+int torture_fail(struct bb_errbuf *err, int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+struct torture_reclaimer {
+	pthread_t tid;
+	int stop;
+	uint64_t passes;
+};
+
+static void *reclaim_loop(void *arg)
+{
+	struct torture_reclaimer *r = arg;
+	struct timespec ts = { 0, 2 * 1000 * 1000 };
+
+	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
+		if (bb_write_file("/proc/sys/vm/drop_caches", "2") == 0)
+			r->passes++;
+		nanosleep(&ts, NULL);
+	}
+	return NULL;
+}
+
+int torture_reclaimer_start(struct torture_reclaimer **out)
+{
+	struct torture_reclaimer *r = calloc(1, sizeof(*r));
+	int ret;
+
+	if (!r)
+		return -ENOMEM;
+	ret = bb_write_file("/proc/sys/vm/drop_caches", "2");
+	if (ret == 0)
+		ret = -pthread_create(&r->tid, NULL, reclaim_loop, r);
+	if (ret) {
+		free(r);
+		return ret;
+	}
+	*out = r;
+	return 0;
+}
+
+uint64_t torture_reclaimer_stop(struct torture_reclaimer *r)
+{
+	uint64_t n;
+
+	if (!r)
+		return 0;
+	__atomic_store_n(&r->stop, 1, __ATOMIC_RELEASE);
+	pthread_join(r->tid, NULL);
+	n = r->passes;
+	free(r);
+	return n;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: binder-torture MODE [-d DEVICE] [-s SEED] [-n ROUNDS] [-c CLIENTS]\n"
+		   "                      [-S SECONDS] [--reclaim] [--timeout SECONDS]\n"
+		   "  MODE: kill, churn, abuse or fuzz (see the top of bench/torture/main.c)\n"
+		   "  -n  kill: rounds (default 20); fuzz: operations per thread (default 20000)\n"
+		   "  -c  client processes (kill, default 4) or threads (churn, fuzz: 4)\n"
+		   "  -S  churn: seconds (default 10)\n"
+		   "  --reclaim  run binder's shrinker in a loop meanwhile\n"
+		   "  --timeout  fail with status 4 if the run takes longer (default 600)\n");
+}
+
+static int bad(const char *what, const char *arg)
+{
+	fprintf(stderr, "binder-torture: error: bad %s '%s' (see --help)\n", what, arg);
+	return 2;
+}
+
+static void on_alarm(int sig)
+{
+	static const char msg[] = "binder-torture: error: the run hung past --timeout\n";
+
+	(void)sig;
+	if (write(2, msg, sizeof(msg) - 1) < 0)
+		_exit(4);
+	_exit(4);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "device", required_argument, NULL, 'd' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "rounds", required_argument, NULL, 'n' },
+		{ "clients", required_argument, NULL, 'c' },
+		{ "seconds", required_argument, NULL, 'S' },
+		{ "reclaim", no_argument, NULL, 'R' },
+		{ "timeout", required_argument, NULL, 'T' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	static const struct {
+		const char *name;
+		int (*fn)(const struct torture_opts *, struct bb_errbuf *);
+		size_t rounds;
+	} modes[] = {
+		{ "kill", torture_kill, 20 },
+		{ "churn", torture_churn, 0 },
+		{ "abuse", torture_abuse, 0 },
+		{ "fuzz", torture_fuzz, 20000 },
+	};
+	struct torture_opts o = { .dev = "/dev/binder", .seed = 1, .clients = 4,
+				  .seconds = 10, .log = stdout };
+	struct bb_errbuf err = { "" };
+	size_t timeout = 600, rounds = 0;
+	char *end;
+	int c, m = -1, ret;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "d:s:n:c:S:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'd':
+			o.dev = optarg;
+			break;
+		case 's':
+			errno = 0;
+			o.seed = strtoull(optarg, &end, 0);
+			if (errno || *end || end == optarg)
+				return bad("--seed", optarg);
+			break;
+		case 'n':
+			if (bb_parse_range(optarg, 1, 100000000, &rounds))
+				return bad("--rounds", optarg);
+			break;
+		case 'c':
+			if (bb_parse_range(optarg, 1, 64, &o.clients))
+				return bad("--clients", optarg);
+			break;
+		case 'S':
+			o.seconds = strtod(optarg, &end);
+			if (*end || end == optarg || !(o.seconds > 0 && o.seconds <= 86400))
+				return bad("--seconds", optarg);
+			break;
+		case 'R':
+			o.reclaim = 1;
+			break;
+		case 'T':
+			if (bb_parse_range(optarg, 1, 86400, &timeout))
+				return bad("--timeout", optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			return bb_bad_option("binder-torture", argv, optind);
+		}
+	}
+	if (optind != argc - 1) {
+		fprintf(stderr, "binder-torture: error: want exactly one MODE (kill, churn, abuse or fuzz)\n");
+		return 2;
+	}
+	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)
+		if (!strcmp(argv[optind], modes[i].name))
+			m = (int)i;
+	if (m < 0)
+		return bad("MODE", argv[optind]);
+	if (access(o.dev, R_OK) != 0) {
+		fprintf(stderr, "binder-torture: error: %s: %s (is a binder module loaded?)\n",
+			o.dev, strerror(errno));
+		return 1;
+	}
+	o.rounds = rounds ? rounds : modes[m].rounds;
+	signal(SIGALRM, on_alarm);
+	alarm((unsigned int)timeout);
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	bb_print_environment(stdout, "binder-torture");
+	fprintf(stdout, "binder-torture: %s, seed %" PRIu64 "\n", modes[m].name, o.seed);
+	ret = modes[m].fn(&o, &err);
+	if (ret) {
+		fprintf(stderr, "binder-torture: error: %s: %s\n", modes[m].name, err.msg);
+		return 1;
+	}
+	fprintf(stdout, "binder-torture: %s passed\n", modes[m].name);
+	return 0;
+}

@@ -1,0 +1,67 @@
+/* torture.h - what binder-torture's modes share: their options, a seeded
+ * random generator, and the result each mode returns (0 when binder
+ * behaved, or -errno with a one-line reason in err).
+ */
+#ifndef BINDERBENCH_TORTURE_H
+#define BINDERBENCH_TORTURE_H
+
+#include "lib/echo.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+struct torture_opts {
+	const char *dev;	/* binder device */
+	uint64_t seed;		/* every random choice derives from it */
+	size_t rounds;		/* kill: rounds; fuzz: operations per thread */
+	size_t clients;		/* client processes (kill) or threads */
+	double seconds;		/* churn: how long */
+	int reclaim;		/* run binder's shrinker in a loop meanwhile */
+	FILE *log;		/* the summary lines */
+};
+
+/* xorshift64*: small, seeded, one per thread or process. */
+struct torture_rng {
+	uint64_t s;
+};
+
+static inline void torture_rng_seed(struct torture_rng *r, uint64_t seed)
+{
+	r->s = seed * 0x9e3779b97f4a7c15ULL + 0x632be59bd9b4e019ULL;
+	if (!r->s)
+		r->s = 1;
+}
+
+static inline uint64_t torture_rng_next(struct torture_rng *r)
+{
+	r->s ^= r->s >> 12;
+	r->s ^= r->s << 25;
+	r->s ^= r->s >> 27;
+	return r->s * 0x2545f4914f6cdd1dULL;
+}
+
+/* Uniform in [0, n). */
+static inline uint64_t torture_rng_below(struct torture_rng *r, uint64_t n)
+{
+	return n ? torture_rng_next(r) % n : 0;
+}
+
+/* A reclaimer thread: writes "2" to /proc/sys/vm/drop_caches (binder's
+ * shrinker frees every unused page) until stopped. */
+struct torture_reclaimer;
+int torture_reclaimer_start(struct torture_reclaimer **out);
+/* Stops it; returns the number of reclaim passes it made. */
+uint64_t torture_reclaimer_stop(struct torture_reclaimer *r);
+
+/* The modes (kill.c, churn.c, abuse.c, fuzz.c). */
+int torture_kill(const struct torture_opts *o, struct bb_errbuf *err);
+int torture_churn(const struct torture_opts *o, struct bb_errbuf *err);
+int torture_abuse(const struct torture_opts *o, struct bb_errbuf *err);
+int torture_fuzz(const struct torture_opts *o, struct bb_errbuf *err);
+
+/* Formats err and returns code (for one-line returns). */
+int torture_fail(struct bb_errbuf *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+#endif

@@ -1,0 +1,132 @@
+/* ksyms.c - /proc/kallsyms text symbols, sorted (ksyms.h). */
+#include "ksyms.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static int by_addr(const void *a, const void *b)
+{
+	const struct ksym *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+int ksyms_load(struct ksyms *ks)
+{
+	char line[512], name[256], mod[128];
+	unsigned long long addr;
+	size_t cap = 0;
+	FILE *f = fopen("/proc/kallsyms", "r");
+	char type;
+	int ret = 0;
+
+	ks->syms = NULL;
+	ks->n = 0;
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		int fields = sscanf(line, "%llx %c %255s %127s", &addr, &type, name, mod);
+
+		if (fields < 3 || (type != 't' && type != 'T') || !addr)
+			continue;
+		if (fields < 4)
+			mod[0] = 0;
+		if (ks->n == cap) {
+			struct ksym *p = realloc(ks->syms, (cap = cap ? 2 * cap : 65536) * sizeof(*p));
+
+			if (!p) {
+				ret = -ENOMEM;
+				break;
+			}
+			ks->syms = p;
+		}
+		/* "[binder_linux]" -> "binder_linux" */
+		if (mod[0] == '[')
+			memmove(mod, mod + 1, strlen(mod));
+		mod[strcspn(mod, "]")] = 0;
+		ks->syms[ks->n].addr = addr;
+		ks->syms[ks->n].name = strdup(name);
+		ks->syms[ks->n].module = strdup(mod);
+		if (!ks->syms[ks->n].name || !ks->syms[ks->n].module) {
+			ret = -ENOMEM;
+			break;
+		}
+		ks->n++;
+	}
+	fclose(f);
+	if (ret) {
+		ksyms_free(ks);
+		return ret;
+	}
+	if (!ks->n)
+		return -EPERM; /* addresses hidden: not root */
+	qsort(ks->syms, ks->n, sizeof(*ks->syms), by_addr);
+	return 0;
+}
+
+void ksyms_free(struct ksyms *ks)
+{
+	for (size_t i = 0; i < ks->n; i++) {
+		free(ks->syms[i].name);
+		free(ks->syms[i].module);
+	}
+	free(ks->syms);
+	ks->syms = NULL;
+	ks->n = 0;
+}
+
+const struct ksym *ksyms_find(const struct ksyms *ks, uint64_t addr)
+{
+	size_t lo = 0, hi = ks->n;
+
+	if (!ks->n || addr < ks->syms[0].addr)
+		return NULL;
+	while (hi - lo > 1) {
+		size_t mid = (lo + hi) / 2;
+
+		if (ks->syms[mid].addr <= addr)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return &ks->syms[lo];
+}
+
+int ksyms_range(const struct ksyms *ks, const char *name, const char *mod,
+		uint64_t *lo, uint64_t *hi)
+{
+	for (size_t i = 0; i < ks->n; i++) {
+		if (strcmp(ks->syms[i].name, name) || (mod && strcmp(ks->syms[i].module, mod)))
+			continue;
+		*lo = ks->syms[i].addr;
+		*hi = *lo + 4096;
+		for (size_t j = i + 1; j < ks->n; j++) {
+			if (ks->syms[j].addr > *lo) {
+				*hi = ks->syms[j].addr;
+				break;
+			}
+		}
+		return 0;
+	}
+	return -ENOENT;
+}
+
+int ksyms_module_range(const struct ksyms *ks, const char *mod, uint64_t *lo, uint64_t *hi)
+{
+	*lo = UINT64_MAX;
+	*hi = 0;
+	for (size_t i = 0; i < ks->n; i++) {
+		if (strcmp(ks->syms[i].module, mod))
+			continue;
+		if (ks->syms[i].addr < *lo)
+			*lo = ks->syms[i].addr;
+		if (ks->syms[i].addr > *hi)
+			*hi = ks->syms[i].addr;
+	}
+	if (*lo == UINT64_MAX)
+		return -ENOENT;
+	*hi += 4096; /* the last function's body */
+	return 0;
+}

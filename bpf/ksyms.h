@@ -1,0 +1,34 @@
+/* ksyms.h - the kernel's text symbols from /proc/kallsyms (module symbols
+ * included), sorted: symbolizing stack addresses and finding the address
+ * range of a function or of a module's text.
+ */
+#ifndef BINDERBENCH_KSYMS_H
+#define BINDERBENCH_KSYMS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct ksym {
+	uint64_t addr;
+	char *name;
+	char *module;	/* "" for vmlinux */
+};
+
+struct ksyms {
+	struct ksym *syms;
+	size_t n;
+};
+
+/* Loads and sorts the text symbols. Returns 0 or -errno. */
+int ksyms_load(struct ksyms *ks);
+void ksyms_free(struct ksyms *ks);
+/* The symbol containing addr (NULL below the first one). */
+const struct ksym *ksyms_find(const struct ksyms *ks, uint64_t addr);
+/* [*lo, *hi) of the function name (of module mod, or any when NULL): from
+ * its address to the next symbol's. Returns 0, or -ENOENT. */
+int ksyms_range(const struct ksyms *ks, const char *name, const char *mod,
+		uint64_t *lo, uint64_t *hi);
+/* The text range of module mod. Returns 0, or -ENOENT. */
+int ksyms_module_range(const struct ksyms *ks, const char *mod, uint64_t *lo, uint64_t *hi);
+
+#endif

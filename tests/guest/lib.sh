@@ -1,0 +1,28 @@
+# shellcheck shell=sh
+# Helpers the guest tests share (sourced from the same directory).
+
+# Pages the kernel has allocated and not freed since boot, after reclaim:
+# the sum of pgalloc_* minus pgfree in /proc/vmstat (unlike nr_free_pages it
+# does not move with the per-CPU free lists). Compare two snapshots.
+bb_net_pages() {
+	sync
+	echo 3 >/proc/sys/vm/drop_caches
+	sleep 1
+	awk '/^pgalloc_/ { a += $2 } /^pgfree / { f = $2 } END { print a - f }' /proc/vmstat
+}
+
+# Unreclaimable slab in KiB.
+bb_slab_kib() {
+	awk '/^SUnreclaim:/ { print $2 }' /proc/meminfo
+}
+
+# Processes binder's debugfs state still lists.
+bb_binder_procs() {
+	grep '^proc ' /sys/kernel/debug/binder/state 2>/dev/null | wc -l
+}
+
+# Fails the test with a message on stderr.
+bb_fail() {
+	echo "$BB_TEST: FAILED on ${BB_BUILD_ID:-?}: $*" >&2
+	exit 1
+}
