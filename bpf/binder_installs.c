@@ -6,7 +6,7 @@
  * histograms and the top contending stacks (symbolized, module symbols
  * included), and writes CSVs.
  *   binder-installs [-p TGID] [-P PROC] [-c CGROUP] [-d SECONDS] [-o CSV]
- *                   [-k KEYED_CSV] [-s STACKS] [-m MODULE]
+ *                   [-k KEYED_CSV] [-s STACKS] [-H HIST_CSV] [-m MODULE]
  *                   [--mmap-lock full|contended|off] [-q] [-- COMMAND...]
  */
 #include <bpf/bpf.h>
@@ -38,7 +38,7 @@ struct options {
 	int proc;
 	uint64_t cgroup;
 	double duration;
-	const char *csv, *keyed, *stacks, *module;
+	const char *csv, *keyed, *stacks, *hists, *module;
 	enum mmap_mode mmap;
 	int quiet;
 	char **command;
@@ -74,7 +74,7 @@ static int err(const char *fmt, ...)
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: binder-installs [-p TGID] [-P PROC] [-c CGROUP] [-d SECONDS] [-o CSV]\n"
-		   "                       [-k KEYED_CSV] [-s STACKS] [-m MODULE]\n"
+		   "                       [-k KEYED_CSV] [-s STACKS] [-H HIST_CSV] [-m MODULE]\n"
 		   "                       [--mmap-lock full|contended|off] [-q] [-- COMMAND...]\n"
 		   "  Binder page installs, mmap_lock and binder alloc-lock waits, and transaction\n"
 		   "  latency, until COMMAND exits, -d SECONDS pass or SIGINT.\n"
@@ -84,6 +84,7 @@ static void usage(FILE *f)
 		   "  -o  the numbers as CSV (metric,value,unit)\n"
 		   "  -k  per receiving proc and page index, and per mm owner, as CSV\n"
 		   "  -s  the top contending kernel stacks, symbolized, as text\n"
+		   "  -H  every histogram's non-empty buckets as CSV (hist,low_ns,high_ns,count)\n"
 		   "  -m  binder's module name (default binder_linux)\n"
 		   "  --mmap-lock full       every mmap_lock acquisition by cause (default;\n"
 		   "                         on 6.12 each enabled mmap_lock event also resolves\n"
@@ -106,6 +107,7 @@ static int parse(int argc, char **argv, struct options *o)
 		{ "cgroup", required_argument, NULL, 'c' },
 		{ "duration", required_argument, NULL, 'd' }, { "csv", required_argument, NULL, 'o' },
 		{ "keyed", required_argument, NULL, 'k' }, { "stacks", required_argument, NULL, 's' },
+		{ "hists", required_argument, NULL, 'H' },
 		{ "module", required_argument, NULL, 'm' },
 		{ "mmap-lock", required_argument, NULL, 'M' }, { "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' }, { 0 },
@@ -116,7 +118,7 @@ static int parse(int argc, char **argv, struct options *o)
 
 	*o = (struct options){ .proc = -1, .module = "binder_linux" };
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+p:P:c:d:o:k:s:m:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+p:P:c:d:o:k:s:H:m:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			o->tgid = (unsigned int)strtoul(optarg, &end, 10);
@@ -147,6 +149,9 @@ static int parse(int argc, char **argv, struct options *o)
 			break;
 		case 's':
 			o->stacks = optarg;
+			break;
+		case 'H':
+			o->hists = optarg;
 			break;
 		case 'm':
 			o->module = optarg;
@@ -256,6 +261,7 @@ struct reporter {
 	uint64_t *vals;
 	struct hist h;
 	FILE *csv;
+	FILE *hists;
 };
 
 /* Prints and writes one histogram: count, p50..p99.9, max, log2 plot. */
@@ -267,6 +273,8 @@ static void report_hist(struct reporter *rp, int fd, uint32_t id, const char *na
 	hist_read(fd, id, rp->ncpu, rp->vals, &rp->h);
 	if (!rp->h.n)
 		return;
+	if (rp->hists)
+		hist_write_csv(rp->hists, name, &rp->h);
 	if (!rp->o->quiet)
 		hist_print_log2(stdout, name, &rp->h);
 	printf("  %s: %llu events,", name, (unsigned long long)rp->h.n);
@@ -282,6 +290,32 @@ static void report_hist(struct reporter *rp, int fd, uint32_t id, const char *na
 	printf(" max < %.1f us\n", hist_max(&rp->h) / 1000);
 	if (rp->csv)
 		fprintf(rp->csv, "%s_max_us,%.3f,us\n", name, hist_max(&rp->h) / 1000);
+}
+
+/* Exact total mmap_lock wait and hold per cause x mode (over all owners). */
+static void report_totals(struct reporter *rp, struct binder_installs_bpf *sk)
+{
+	double wait[BI_CAUSES][BI_MODES] = { { 0 } }, hold[BI_CAUSES][BI_MODES] = { { 0 } };
+	int fd = bpf_map__fd(sk->maps.owner_stats);
+	struct bi_owner_key k, *prev = NULL;
+	struct bi_stat s;
+
+	while (!bpf_map_get_next_key(fd, prev, &k)) {
+		if (!bpf_map_lookup_elem(fd, &k, &s)) {
+			wait[k.cause % BI_CAUSES][k.mode % BI_MODES] += (double)s.total_ns;
+			hold[k.cause % BI_CAUSES][k.mode % BI_MODES] += (double)s.hold_ns;
+		}
+		prev = &k;
+	}
+	for (int c = 0; c < BI_CAUSES; c++)
+		for (int m = 0; m < BI_MODES; m++) {
+			printf("  mmap_%s_%s: waited %.1f us, held %.1f us in total\n", cause_names[c],
+			       mode_names[m], wait[c][m] / 1e3, hold[c][m] / 1e3);
+			if (rp->csv)
+				fprintf(rp->csv, "mmap_%s_%s_wait_total_us,%.3f,us\n"
+					"mmap_%s_%s_hold_total_us,%.3f,us\n", cause_names[c], mode_names[m],
+					wait[c][m] / 1e3, cause_names[c], mode_names[m], hold[c][m] / 1e3);
+		}
 }
 
 static void report_installs(struct reporter *rp, struct binder_installs_bpf *sk)
@@ -310,6 +344,8 @@ static void report_installs(struct reporter *rp, struct binder_installs_bpf *sk)
 							mode_names[m], f ? "_failed" : "", (unsigned long long)v);
 				}
 	}
+	if (rp->o->mmap == MMAP_FULL)
+		report_totals(rp, sk);
 	report_hist(rp, hfd, BI_HIST_INSTALL, "install_latency");
 	for (uint32_t k = 0; rp->o->mmap == MMAP_FULL && k < 2 * BI_CAUSES * BI_MODES; k++) {
 		char name[64];
@@ -446,19 +482,23 @@ static int report(const struct options *o, struct binder_installs_bpf *si,
 		  struct binder_locks_bpf *sl, const struct ksyms *ks)
 {
 	struct reporter rp = { .o = o, .ncpu = libbpf_num_possible_cpus() };
-	struct out csv, keyed, stacks;
+	struct out csv, keyed, stacks, hists;
 	int ret;
 
 	rp.vals = calloc((size_t)rp.ncpu, sizeof(uint64_t));
 	if (!rp.vals)
 		return err("out of memory");
-	if (out_open(&csv, o->csv) || out_open(&keyed, o->keyed) || out_open(&stacks, o->stacks)) {
+	if (out_open(&csv, o->csv) || out_open(&keyed, o->keyed) || out_open(&stacks, o->stacks) ||
+	    out_open(&hists, o->hists)) {
 		free(rp.vals);
 		return 1;
 	}
 	rp.csv = csv.f;
+	rp.hists = hists.f;
 	if (rp.csv)
 		fprintf(rp.csv, "metric,value,unit\n");
+	if (rp.hists)
+		fprintf(rp.hists, "hist,low_ns,high_ns,count\n");
 	report_installs(&rp, si);
 	report_locks(&rp, sl);
 	if (!o->quiet)
@@ -470,6 +510,7 @@ static int report(const struct options *o, struct binder_installs_bpf *si,
 	ret = out_close(&csv, 1);
 	ret |= out_close(&keyed, 1);
 	ret |= out_close(&stacks, 1);
+	ret |= out_close(&hists, 1);
 	return ret;
 }
 
@@ -509,8 +550,10 @@ static int setup(const struct options *o, const struct ksyms *ks,
 		bpf_program__set_autoload((*si)->progs.lock_acquired, false);
 		bpf_program__set_autoload((*si)->progs.lock_released, false);
 	}
-	if (o->mmap == MMAP_OFF)
+	if (o->mmap == MMAP_OFF) {
 		bpf_program__set_autoload((*sl)->progs.binder_mmap, false);
+		bpf_program__set_autoload((*sl)->progs.binder_vma_close, false);
+	}
 	if (binder_installs_bpf__load(*si) || binder_locks_bpf__load(*sl))
 		return err("cannot load the BPF programs (root and a BTF kernel needed; "
 			   "BINDER_INSTALLS_DEBUG=1 shows libbpf's log)");

@@ -6,8 +6,9 @@
  *    histograms and per-stack count/total/max, stacks kept for the loader
  *    to symbolize. A binder_alloc's lock is its first member in 6.12 and in
  *    the series, so the lock's address is the alloc's address, which a
- *    kprobe on binder_alloc_new_buf() records; binder processes' mms come
- *    from a kprobe on binder_mmap().
+ *    kprobe on binder_alloc_new_buf() records (and binder_alloc_deferred_
+ *    release() forgets); binder processes' mms come from binder_mmap() and
+ *    go with binder_vma_close().
  *  - transaction latency from binder_transaction and
  *    binder_transaction_received: queueing per sync/one-way/reply and the
  *    client's synchronous round trip.
@@ -147,10 +148,29 @@ int BPF_KPROBE(new_buf, void *alloc)
 	return 0;
 }
 
+/* Forgotten again when freed: the memory may become someone else's lock. */
+SEC("kprobe/binder_alloc_deferred_release")
+int BPF_KPROBE(alloc_release, void *alloc)
+{
+	__u64 key = (__u64)alloc;
+
+	bpf_map_delete_elem(&allocs, &key);
+	return 0;
+}
+
 SEC("kprobe/binder_mmap")
 int BPF_KPROBE(binder_mmap, void *filp, struct vm_area_struct *vma)
 {
 	remember(&binder_mms, (__u64)BPF_CORE_READ(vma, vm_mm));
+	return 0;
+}
+
+SEC("kprobe/binder_vma_close")
+int BPF_KPROBE(binder_vma_close, struct vm_area_struct *vma)
+{
+	__u64 key = (__u64)BPF_CORE_READ(vma, vm_mm);
+
+	bpf_map_delete_elem(&binder_mms, &key);
 	return 0;
 }
 

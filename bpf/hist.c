@@ -67,6 +67,18 @@ double hist_max(const struct hist *h)
 	return 0;
 }
 
+void hist_write_csv(FILE *f, const char *name, const struct hist *h)
+{
+	double low, high;
+
+	for (uint32_t i = 0; i < BI_BUCKETS; i++) {
+		if (!h->b[i])
+			continue;
+		bucket_range(i, &low, &high);
+		fprintf(f, "%s,%.0f,%.0f,%llu\n", name, low, high, (unsigned long long)h->b[i]);
+	}
+}
+
 void hist_print_log2(FILE *f, const char *title, const struct hist *h)
 {
 	uint64_t log2[40] = { 0 }, max = 0;

@@ -25,6 +25,8 @@ void hist_read(int fd, uint32_t id, int ncpu, uint64_t *vals, struct hist *h);
 double hist_percentile(const struct hist *h, double q);
 /* The upper bound (ns) of the highest non-empty bucket. */
 double hist_max(const struct hist *h);
+/* Writes "name,low_ns,high_ns,count" for each non-empty bucket. */
+void hist_write_csv(FILE *f, const char *name, const struct hist *h);
 /* Prints a log2 histogram of h in microseconds under title. */
 void hist_print_log2(FILE *f, const char *title, const struct hist *h);
 

@@ -1,7 +1,8 @@
 #!/bin/sh
 # Test: every patch of kmod/patches/series is clean under the kernel's own
 # scripts/checkpatch.pl --strict (no errors, warnings or checks), and every
-# cumulative prefix of the series builds (scripts/kmod-build all).
+# cumulative prefix of the series builds (scripts/kmod-build all); so are
+# kmod/support/*.patch (test-only additions) and the -unload builds.
 # Usage: checkpatch_test.sh KMOD_BUILD SOURCE_ROOT
 set -eu
 kmod_build=$1 root=$2
@@ -17,9 +18,10 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 cd "$scratch"
 bad=0 n=0
-for p in $(sed -e 's/#.*//' "$root/kmod/patches/series"); do
+for p in $(sed -e 's/#.*//' "$root/kmod/patches/series") $(cd "$root/kmod" && ls support/*.patch); do
 	n=$((n + 1))
-	out=$(perl "$checkpatch" --strict --no-tree "$root/kmod/patches/$p" 2>&1 || true)
+	case $p in support/*) f=$root/kmod/$p ;; *) f=$root/kmod/patches/$p ;; esac
+	out=$(perl "$checkpatch" --strict --no-tree "$f" 2>&1 || true)
 	total=$(echo "$out" | grep '^total:' || echo "total: (no summary)")
 	echo "$p: $total"
 	case $total in
@@ -29,5 +31,6 @@ for p in $(sed -e 's/#.*//' "$root/kmod/patches/series"); do
 done
 [ "$n" -gt 0 ] || { echo "checkpatch_test: the series is empty" >&2; exit 1; }
 "$kmod_build" all >/dev/null
-echo "checkpatch_test: $n patches checked; every prefix builds"
+"$kmod_build" baseline-unload patched-unload p9-unload >/dev/null
+echo "checkpatch_test: $n patches checked; every prefix and the -unload builds build"
 exit $bad

@@ -160,6 +160,63 @@ class CompareTest(unittest.TestCase):
             f.write("{not json")
         self.assert_error(self.run_compare(path), "not JSON")
 
+    def make_run_dir(self, hist_rows):
+        """A run-suite result directory with BPF histogram buckets per rep."""
+        run = os.path.join(self.dir, "run")
+        rows = []
+        for build, scale in (("baseline", 3), ("patched", 1)):
+            os.makedirs(os.path.join(run, build))
+            for rep in (1, 2, 3):
+                r = [[f"6.12.117+deb12-amd64:{build}:abc", "6.12.117+deb12-amd64", "tcg", "2",
+                      str(rep), "cold_install", "t=4", m, str(v * scale + rep), "us", "lower"]
+                     for m, v in (("bpf_mmap_install_write_wait_total_us", 900),
+                                  ("bpf_mmap_fault_read_wait_total_us", 100), ("p50_us", 50))]
+                write_csv(os.path.join(run, build, f"rep-{rep}.csv"), r)
+                write_csv(os.path.join(run, build, f"rep-{rep}-hist.csv"),
+                          [[h, lo, hi, c * scale] for h, lo, hi, c in hist_rows],
+                          header=["hist", "low_ns", "high_ns", "count"])
+                rows += r
+        write_csv(os.path.join(run, "results.csv"), rows)
+        return run
+
+    def test_histogram_and_wait_plots(self):
+        run = self.make_run_dir([("install_latency", 16384, 17408, 5),
+                                 ("install_latency", 65536, 69632, 2),
+                                 ("txn_sync_round_trip", 262144, 278528, 9)])
+        res = self.run_compare(run, "--out", os.path.join(self.dir, "out"))
+        self.assertEqual(res.returncode, 0, res.stderr)
+        for png in ("install_latency_hist.png", "latency_cdf.png", "mmap_lock_wait_by_cause.png"):
+            self.assertTrue(os.path.getsize(os.path.join(self.dir, "out", png)) > 1000, png)
+
+    def test_malformed_histogram(self):
+        run = self.make_run_dir([("install_latency", 16384, 17408, 5)])
+        with open(os.path.join(run, "patched", "rep-2-hist.csv"), "w") as f:
+            f.write("bucket,n\n1,2\n")
+        res = self.run_compare(run, "--out", os.path.join(self.dir, "out"))
+        self.assertEqual(res.returncode, 2)
+        self.assertIn("rep-2-hist.csv", res.stderr)
+        self.assertEqual(len(res.stderr.strip().splitlines()), 1, res.stderr)
+
+    def test_throughput_vs_vcpus(self):
+        path = os.path.join(self.dir, "scale.csv")
+        rows = []
+        for build, per in (("baseline", 1000), ("patched", 1200)):
+            for vcpus in (1, 2, 4):
+                for rep in (1, 2, 3):
+                    rows.append([f"6.12.117+deb12-amd64:{build}:abc", "6.12.117+deb12-amd64", "tcg",
+                                 str(vcpus), str(rep), "throughput", "procs:2", "items_per_second",
+                                 str(per * vcpus + rep), "1/s", "higher"])
+        write_csv(path, rows)
+        res = self.run_compare(path, "--out", os.path.join(self.dir, "out"))
+        self.assertEqual(res.returncode, 2)
+        self.assertIn("mixed vCPU counts", res.stderr)
+        res = self.run_compare(path, "--allow-mixed", "--out", os.path.join(self.dir, "out"))
+        self.assertEqual(res.returncode, 0, res.stderr)
+        self.assertTrue(os.path.exists(os.path.join(self.dir, "out", "throughput_vs_vcpus.png")))
+        # Compared per vCPU count, not pooled.
+        self.assertIn("procs:2;vcpus=4", self.comparison().get(("items_per_second", "patched"), {}).get(
+            "params", "") or open(os.path.join(self.dir, "out", "comparison.csv")).read())
+
     def test_bad_flag(self):
         self.assert_error(self.run_compare("--bogus", "x.csv"), "unrecognized arguments: --bogus")
 

@@ -3,11 +3,16 @@
 # same storm: its install count equals the binder_alloc_page_start events
 # read back from tracefs, exactly, and so do the reclaimed pages; on baseline
 # (expect=write) the mmap_lock write acquisitions it attributes to binder
-# installs equal the installs, on patched (expect=vma) they are zero.
+# installs equal the installs, on patched (expect=vma) they are zero. The
+# per-page keyed output adds up to the same installs; every synchronous call
+# of the storm (4 threads x 4 x 10 rounds, plus the server's quits) has its
+# queueing, reply and round-trip latency; symbolized contention stacks name
+# binder's module frames (alloc-lock waits are always in binder code). Then the cgroup filter: the same storm in a cgroup
+# is seen through -c of its cgroup and not through -c of an empty one.
 # Usage (inside scripts/vm-run): bpf_installs.sh EXPECT BINDER_INSTALLS TRACE_INSTALLS INSTALL_STORM
 set -eu
 expect=$1 bi=$2 trace=$3 storm=$4
-"$bi" -o /tmp/bi.csv -- "$trace" "$storm" -t 4 -l 4 -b 4 -s 6000 -r 10 --reclaim --marker >/tmp/counts
+"$bi" -q -o /tmp/bi.csv -k /tmp/keyed.csv -s /tmp/stacks.txt -- "$trace" "$storm" -t 4 -l 4 -b 4 -s 6000 -r 10 --reclaim --marker >/tmp/counts
 bpf() { sed -n "s/^$1,\([0-9]*\),.*/\1/p" /tmp/bi.csv; }
 tfs() { sed -n "s/^$1=//p" /tmp/counts; }
 fail() {
@@ -25,4 +30,29 @@ write) [ "$writes" = "$installs" ] || fail "$writes mmap_lock writes by installs
 vma) [ "$writes" = 0 ] || fail "$writes mmap_lock writes by installs, want 0" ;;
 esac
 grep -q '^install_latency_p99_us,' /tmp/bi.csv || fail "no install latency percentiles"
+keyed=$(awk -F, '$1 == "install_page" { s += $4 } END { print s + 0 }' /tmp/keyed.csv)
+[ "$keyed" = "$(bpf installs_completed)" ] || fail "per-page installs add up to $keyed, not $(bpf installs_completed)"
+calls=$(bpf txn_sync_round_trip_count)
+echo "bpf_installs: sync calls $calls (queued $(bpf txn_sync_queue_count), replies $(bpf txn_reply_queue_count))"
+[ "$calls" -ge 164 ] || fail "only $calls synchronous round trips, the storm made at least 164"
+[ "$calls" = "$(bpf txn_sync_queue_count)" ] && [ "$calls" = "$(bpf txn_reply_queue_count)" ] ||
+	fail "round trips, queued calls and replies differ"
+if grep -q '^alloc_lock' /tmp/stacks.txt; then
+	grep -q '\[binder_linux\]' /tmp/stacks.txt || {
+		cat /tmp/stacks.txt >&2
+		fail "contention stacks without binder's module symbols"
+	}
+fi
+
+# The cgroup filter.
+mkdir -p /sys/fs/cgroup/bb-storm /sys/fs/cgroup/bb-empty
+# (the command moves itself into the cgroup, then becomes the storm)
+"$bi" -q -c /sys/fs/cgroup/bb-storm -o /tmp/in.csv -- sh -c \
+	'echo $$ >/sys/fs/cgroup/bb-storm/cgroup.procs && exec "$0" -t 2 -l 2 -b 2 -r 5' "$storm" >/dev/null
+"$bi" -q -c /sys/fs/cgroup/bb-empty -o /tmp/out.csv -- "$storm" -t 2 -l 2 -b 2 -r 5 >/dev/null
+in=$(sed -n 's/^txn_sync_round_trip_count,\([0-9]*\),.*/\1/p' /tmp/in.csv)
+out=$(sed -n 's/^txn_sync_round_trip_count,\([0-9]*\),.*/\1/p' /tmp/out.csv)
+echo "bpf_installs: cgroup filter: ${in:-0} calls seen in the storm's cgroup, ${out:-0} through an empty one"
+[ "${in:-0}" -ge 20 ] || fail "the cgroup filter missed the storm in its cgroup"
+[ "${out:-0}" = 0 ] || fail "the cgroup filter let through $out calls from another cgroup"
 echo "bpf_installs: OK on $BB_BUILD_ID"

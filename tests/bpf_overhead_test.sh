@@ -1,0 +1,19 @@
+#!/bin/sh
+# scripts/bpf-overhead at a tiny size: one repetition of every mode runs,
+# the CSV holds each mode's throughput, and compare writes its report.
+# Usage: bpf_overhead_test.sh BPF_OVERHEAD
+set -eu
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+"$1" --reps 1 --min-time 0.1 --out "$tmp/ovh" >"$tmp/log" 2>&1 || {
+	cat "$tmp/log"
+	exit 1
+}
+for m in none tracefs full contended off perflock; do
+	grep -q ":$m:.*,items_per_second," "$tmp/ovh/overhead.csv" || {
+		echo "bpf_overhead_test: mode $m has no throughput row" >&2
+		exit 1
+	}
+done
+test -s "$tmp/ovh/report.md"
+echo "bpf_overhead_test: all modes measured; report written"
