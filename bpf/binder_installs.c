@@ -7,7 +7,7 @@
  * included), and writes CSVs.
  *   binder-installs [-p TGID] [-P PROC] [-c CGROUP] [-d SECONDS] [-o CSV]
  *                   [-k KEYED_CSV] [-s STACKS] [-H HIST_CSV] [-m MODULE]
- *                   [--mmap-lock full|contended|off] [-q] [-- COMMAND...]
+ *                   [--mmap-lock full|contended|off] [--prog-stats] [-q] [-- COMMAND...]
  */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -40,7 +40,7 @@ struct options {
 	double duration;
 	const char *csv, *keyed, *stacks, *hists, *module;
 	enum mmap_mode mmap;
-	int quiet;
+	int quiet, prog_stats;
 	char **command;
 };
 
@@ -75,7 +75,8 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: binder-installs [-p TGID] [-P PROC] [-c CGROUP] [-d SECONDS] [-o CSV]\n"
 		   "                       [-k KEYED_CSV] [-s STACKS] [-H HIST_CSV] [-m MODULE]\n"
-		   "                       [--mmap-lock full|contended|off] [-q] [-- COMMAND...]\n"
+		   "                       [--mmap-lock full|contended|off] [--prog-stats] [-q]\n"
+		   "                       [-- COMMAND...]\n"
 		   "  Binder page installs, mmap_lock and binder alloc-lock waits, and transaction\n"
 		   "  latency, until COMMAND exits, -d SECONDS pass or SIGINT.\n"
 		   "  -p  only this process (lockers, waiters, senders)\n"
@@ -91,6 +92,7 @@ static void usage(FILE *f)
 		   "                         the memcg path: see README, performance)\n"
 		   "  --mmap-lock contended  only contended mmap_lock waits (lock:contention_*)\n"
 		   "  --mmap-lock off        no mmap_lock instrument\n"
+		   "  --prog-stats  the BPF programs' own run count and CPU time (kernel BPF stats)\n"
 		   "  -q  no histograms on stdout\n");
 }
 
@@ -110,6 +112,7 @@ static int parse(int argc, char **argv, struct options *o)
 		{ "hists", required_argument, NULL, 'H' },
 		{ "module", required_argument, NULL, 'm' },
 		{ "mmap-lock", required_argument, NULL, 'M' }, { "quiet", no_argument, NULL, 'q' },
+		{ "prog-stats", no_argument, NULL, 'S' },
 		{ "help", no_argument, NULL, 'h' }, { 0 },
 	};
 	struct stat st;
@@ -168,6 +171,9 @@ static int parse(int argc, char **argv, struct options *o)
 			break;
 		case 'q':
 			o->quiet = 1;
+			break;
+		case 'S':
+			o->prog_stats = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -478,6 +484,37 @@ static void report_locks(struct reporter *rp, struct binder_locks_bpf *sk)
 		report_hist(rp, hfd, BL_HIST_TXN(t), txn_names[t]);
 }
 
+/* Run count and CPU time of each loaded program (BPF_ENABLE_STATS). */
+static void report_prog_stats(struct reporter *rp, struct bpf_object *const *objs, int nobj)
+{
+	double total = 0;
+
+	printf("binder-installs: BPF programs' own cost:\n");
+	for (int i = 0; i < nobj; i++) {
+		struct bpf_program *prog;
+
+		bpf_object__for_each_program(prog, objs[i]) {
+			struct bpf_prog_info info = { 0 };
+			__u32 len = sizeof(info);
+			int fd = bpf_program__fd(prog);
+
+			if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+				continue;
+			total += (double)info.run_time_ns;
+			printf("  %-24s %10llu runs %12.3f ms %8.0f ns/run\n", bpf_program__name(prog),
+			       (unsigned long long)info.run_cnt, info.run_time_ns / 1e6,
+			       info.run_cnt ? (double)info.run_time_ns / (double)info.run_cnt : 0.0);
+			if (rp->csv)
+				fprintf(rp->csv, "prog_%s_runs,%llu,count\nprog_%s_run_ms,%.3f,ms\n",
+					bpf_program__name(prog), (unsigned long long)info.run_cnt,
+					bpf_program__name(prog), info.run_time_ns / 1e6);
+		}
+	}
+	printf("  total %.3f ms\n", total / 1e6);
+	if (rp->csv)
+		fprintf(rp->csv, "prog_total_run_ms,%.3f,ms\n", total / 1e6);
+}
+
 static int report(const struct options *o, struct binder_installs_bpf *si,
 		  struct binder_locks_bpf *sl, const struct ksyms *ks)
 {
@@ -501,6 +538,11 @@ static int report(const struct options *o, struct binder_installs_bpf *si,
 		fprintf(rp.hists, "hist,low_ns,high_ns,count\n");
 	report_installs(&rp, si);
 	report_locks(&rp, sl);
+	if (o->prog_stats) {
+		struct bpf_object *objs[2] = { si->obj, sl->obj };
+
+		report_prog_stats(&rp, objs, 2);
+	}
 	if (!o->quiet)
 		printf("\ntop contending stacks (by total wait):");
 	print_stacks(o->quiet ? NULL : stdout, stacks.f, sl, ks);
@@ -570,7 +612,7 @@ int main(int argc, char **argv)
 	struct ksyms ks = { 0 };
 	struct options o;
 	struct stat st;
-	int status = 0, rc;
+	int status = 0, rc, stats_fd;
 	pid_t child = 0;
 
 	if (parse(argc, argv, &o))
@@ -587,6 +629,10 @@ int main(int argc, char **argv)
 		ksyms_free(&ks);
 		return 1;
 	}
+	/* Kernel BPF run-time stats stay on while this fd is open. */
+	stats_fd = o.prog_stats ? bpf_enable_stats(BPF_STATS_RUN_TIME) : -1;
+	if (o.prog_stats && stats_fd < 0)
+		fprintf(stderr, "binder-installs: warning: BPF stats unavailable: %s\n", strerror(errno));
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	if (o.command) {
@@ -611,6 +657,8 @@ int main(int argc, char **argv)
 			pause();
 	}
 	rc = report(&o, si, sl, &ks);
+	if (stats_fd >= 0)
+		close(stats_fd);
 	binder_locks_bpf__destroy(sl);
 	binder_installs_bpf__destroy(si);
 	ksyms_free(&ks);

@@ -15,5 +15,15 @@ for m in none tracefs full contended off perflock; do
 		exit 1
 	}
 done
+for m in none tracefs full contended; do
+	grep -q ":$m:.*,mm_ops,.*,ns_per_round," "$tmp/ovh/overhead.csv" || {
+		echo "bpf_overhead_test: mode $m has no mm-ops row" >&2
+		exit 1
+	}
+done
+grep -q ',bpf_prog_cpu_pct,' "$tmp/ovh/overhead.csv" || {
+	echo "bpf_overhead_test: no BPF program CPU share" >&2
+	exit 1
+}
 test -s "$tmp/ovh/report.md"
 echo "bpf_overhead_test: all modes measured; report written"
