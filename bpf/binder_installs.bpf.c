@@ -18,6 +18,7 @@
 /* Filters and symbol ranges, set by the loader before load. */
 const volatile __u32 target_tgid = 0;		/* locker / installer tgid, 0 = all */
 const volatile __u64 target_cgroup = 0;		/* cgroup v2 id of the locker, 0 = all */
+const volatile bool binder_mms_only = false;	/* mmap_lock of binder processes only */
 const volatile __s32 target_proc = -1;		/* binder proc (receiver pid), -1 = all */
 const volatile __u64 binder_start = 0, binder_end = 0;	/* binder module text */
 const volatile __u64 reclaim_start = 0, reclaim_end = 0;	/* binder_alloc_free_page() */
@@ -111,6 +112,15 @@ struct {
 	__type(value, __u64[MAX_STACK]);
 } stack_buf SEC(".maps");
 
+/* The mms of binder processes: shared with binder_locks.bpf.c (the loader
+ * reuses its map, which kprobes on binder_mmap/binder_vma_close fill). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 4096);
+	__type(key, __u64);
+	__type(value, __u32);
+} binder_mms SEC(".maps");
+
 static __always_inline void add(void *map, __u32 key, __u64 n)
 {
 	__u64 *v = bpf_map_lookup_elem(map, &key);
@@ -129,6 +139,17 @@ static __always_inline int wanted_task(void)
 	if (target_tgid && (bpf_get_current_pid_tgid() >> 32) != target_tgid)
 		return 0;
 	return !target_cgroup || bpf_get_current_cgroup_id() == target_cgroup;
+}
+
+/* An mmap_lock event of interest: filters first, so that nothing else pays
+ * for a stack walk. */
+static __always_inline int wanted_mm(struct mm_struct *mm)
+{
+	__u64 key = (__u64)mm;
+
+	if (!wanted_task())
+		return 0;
+	return !binder_mms_only || bpf_map_lookup_elem(&binder_mms, &key);
 }
 
 /* Adds one event of ns (and hold ns) to a keyed statistic. */
@@ -259,10 +280,13 @@ SEC("tp/mmap_lock/mmap_lock_start_locking")
 int lock_start(struct trace_event_raw_mmap_lock *ctx)
 {
 	struct lock_key k = { bpf_get_current_pid_tgid(), (__u64)BPF_CORE_READ(ctx, mm) };
-	struct lock_val v = { bpf_ktime_get_ns(), cause_of(ctx), BPF_CORE_READ(ctx, write) ? BI_WRITE : BI_READ };
+	struct lock_val v;
 
-	if (!wanted_task())
+	if (!wanted_mm(BPF_CORE_READ(ctx, mm)))
 		return 0;
+	v.cause = cause_of(ctx);
+	v.mode = BPF_CORE_READ(ctx, write) ? BI_WRITE : BI_READ;
+	v.ts = bpf_ktime_get_ns();
 	bpf_map_update_elem(&waiting, &k, &v, BPF_ANY);
 	return 0;
 }
@@ -277,7 +301,7 @@ int lock_acquired(struct trace_event_raw_mmap_lock_acquire_returned *ctx)
 	struct lock_val v, *w;
 	__u64 now = bpf_ktime_get_ns(), wait = 0;
 
-	if (!wanted_task())
+	if (!wanted_mm(BPF_CORE_READ(ctx, mm)))
 		return 0;
 	w = bpf_map_lookup_elem(&waiting, &k);
 	if (w) {	/* a blocking lock: it waited since start_locking */
@@ -310,7 +334,7 @@ int lock_released(struct trace_event_raw_mmap_lock *ctx)
 	struct lock_val *h;
 	__u64 ns;
 
-	if (!wanted_task())
+	if (!wanted_mm(BPF_CORE_READ(ctx, mm)))
 		return 0;
 	h = bpf_map_lookup_elem(&holding, &k);
 	if (!h)

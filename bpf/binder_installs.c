@@ -7,7 +7,8 @@
  * included), and writes CSVs.
  *   binder-installs [-p TGID] [-P PROC] [-c CGROUP] [-d SECONDS] [-o CSV]
  *                   [-k KEYED_CSV] [-s STACKS] [-H HIST_CSV] [-m MODULE]
- *                   [--mmap-lock full|contended|off] [--prog-stats] [-q] [-- COMMAND...]
+ *                   [--mmap-lock binder|full|contended|off] [--no-contention] [--no-txn]
+ *                   [--prog-stats] [-q] [-- COMMAND...]
  */
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -31,7 +32,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-enum mmap_mode { MMAP_FULL, MMAP_CONTENDED, MMAP_OFF };
+enum mmap_mode { MMAP_BINDER, MMAP_FULL, MMAP_CONTENDED, MMAP_OFF };
 
 struct options {
 	unsigned int tgid;
@@ -40,7 +41,7 @@ struct options {
 	double duration;
 	const char *csv, *keyed, *stacks, *hists, *module;
 	enum mmap_mode mmap;
-	int quiet, prog_stats;
+	int quiet, prog_stats, no_contention, no_txn;
 	char **command;
 };
 
@@ -52,6 +53,12 @@ struct out {
 };
 
 static volatile sig_atomic_t stop_requested;
+
+/* The mmap_lock tracepoint programs run (every acquisition is followed). */
+static int per_acquisition(const struct options *o)
+{
+	return o->mmap == MMAP_FULL || o->mmap == MMAP_BINDER;
+}
 
 static void on_signal(int sig)
 {
@@ -75,7 +82,8 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: binder-installs [-p TGID] [-P PROC] [-c CGROUP] [-d SECONDS] [-o CSV]\n"
 		   "                       [-k KEYED_CSV] [-s STACKS] [-H HIST_CSV] [-m MODULE]\n"
-		   "                       [--mmap-lock full|contended|off] [--prog-stats] [-q]\n"
+		   "                       [--mmap-lock binder|full|contended|off] [--no-contention]\n"
+		   "                       [--no-txn] [--prog-stats] [-q]\n"
 		   "                       [-- COMMAND...]\n"
 		   "  Binder page installs, mmap_lock and binder alloc-lock waits, and transaction\n"
 		   "  latency, until COMMAND exits, -d SECONDS pass or SIGINT.\n"
@@ -87,11 +95,15 @@ static void usage(FILE *f)
 		   "  -s  the top contending kernel stacks, symbolized, as text\n"
 		   "  -H  every histogram's non-empty buckets as CSV (hist,low_ns,high_ns,count)\n"
 		   "  -m  binder's module name (default binder_linux)\n"
-		   "  --mmap-lock full       every mmap_lock acquisition by cause (default;\n"
-		   "                         on 6.12 each enabled mmap_lock event also resolves\n"
-		   "                         the memcg path: see README, performance)\n"
+		   "  --mmap-lock binder     every mmap_lock acquisition on the mm of a process\n"
+		   "                         that maps binder while this runs, by cause (default)\n"
+		   "  --mmap-lock full       ... on every mm (costly: a stack walk each; on 6.12\n"
+		   "                         each enabled mmap_lock event also resolves the memcg\n"
+		   "                         path: see README, performance)\n"
 		   "  --mmap-lock contended  only contended mmap_lock waits (lock:contention_*)\n"
 		   "  --mmap-lock off        no mmap_lock instrument\n"
+		   "  --no-contention  no lock:contention_* instrument (nor its kprobes)\n"
+		   "  --no-txn         no transaction latency instrument\n"
 		   "  --prog-stats  the BPF programs' own run count and CPU time (kernel BPF stats)\n"
 		   "  -q  no histograms on stdout\n");
 }
@@ -113,6 +125,7 @@ static int parse(int argc, char **argv, struct options *o)
 		{ "module", required_argument, NULL, 'm' },
 		{ "mmap-lock", required_argument, NULL, 'M' }, { "quiet", no_argument, NULL, 'q' },
 		{ "prog-stats", no_argument, NULL, 'S' },
+		{ "no-contention", no_argument, NULL, 'C' }, { "no-txn", no_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' }, { 0 },
 	};
 	struct stat st;
@@ -160,7 +173,9 @@ static int parse(int argc, char **argv, struct options *o)
 			o->module = optarg;
 			break;
 		case 'M':
-			if (!strcmp(optarg, "full"))
+			if (!strcmp(optarg, "binder"))
+				o->mmap = MMAP_BINDER;
+			else if (!strcmp(optarg, "full"))
 				o->mmap = MMAP_FULL;
 			else if (!strcmp(optarg, "contended"))
 				o->mmap = MMAP_CONTENDED;
@@ -174,6 +189,12 @@ static int parse(int argc, char **argv, struct options *o)
 			break;
 		case 'S':
 			o->prog_stats = 1;
+			break;
+		case 'C':
+			o->no_contention = 1;
+			break;
+		case 'T':
+			o->no_txn = 1;
 			break;
 		case 'h':
 			usage(stdout);
@@ -336,7 +357,7 @@ static void report_installs(struct reporter *rp, struct binder_installs_bpf *sk)
 		if (rp->csv)
 			fprintf(rp->csv, "%s,%llu,count\n", counter_names[c], (unsigned long long)v);
 	}
-	if (rp->o->mmap == MMAP_FULL) {
+	if (per_acquisition(rp->o)) {
 		for (int c = 0; c < BI_CAUSES; c++)
 			for (int m = 0; m < BI_MODES; m++)
 				for (int f = 0; f < 2; f++) {
@@ -350,10 +371,10 @@ static void report_installs(struct reporter *rp, struct binder_installs_bpf *sk)
 							mode_names[m], f ? "_failed" : "", (unsigned long long)v);
 				}
 	}
-	if (rp->o->mmap == MMAP_FULL)
+	if (per_acquisition(rp->o))
 		report_totals(rp, sk);
 	report_hist(rp, hfd, BI_HIST_INSTALL, "install_latency");
-	for (uint32_t k = 0; rp->o->mmap == MMAP_FULL && k < 2 * BI_CAUSES * BI_MODES; k++) {
+	for (uint32_t k = 0; per_acquisition(rp->o) && k < 2 * BI_CAUSES * BI_MODES; k++) {
 		char name[64];
 		uint32_t hold = k >= BI_CAUSES * BI_MODES, cm = k % (BI_CAUSES * BI_MODES);
 
@@ -585,18 +606,32 @@ static int setup(const struct options *o, const struct ksyms *ks,
 	memcpy((void *)(*si)->rodata->fault_hi, r.fault_hi, sizeof(r.fault_hi));
 	memcpy((void *)(*si)->rodata->mmcall_lo, r.mmcall_lo, sizeof(r.mmcall_lo));
 	memcpy((void *)(*si)->rodata->mmcall_hi, r.mmcall_hi, sizeof(r.mmcall_hi));
+	(*si)->rodata->binder_mms_only = o->mmap == MMAP_BINDER;
 	(*sl)->rodata->target_tgid = o->tgid;
 	(*sl)->rodata->target_cgroup = o->cgroup;
-	if (o->mmap != MMAP_FULL) {
+	if (!per_acquisition(o)) {
 		bpf_program__set_autoload((*si)->progs.lock_start, false);
 		bpf_program__set_autoload((*si)->progs.lock_acquired, false);
 		bpf_program__set_autoload((*si)->progs.lock_released, false);
 	}
-	if (o->mmap == MMAP_OFF) {
+	if (o->mmap == MMAP_OFF || (o->no_contention && o->mmap != MMAP_BINDER)) {
 		bpf_program__set_autoload((*sl)->progs.binder_mmap, false);
 		bpf_program__set_autoload((*sl)->progs.binder_vma_close, false);
 	}
-	if (binder_installs_bpf__load(*si) || binder_locks_bpf__load(*sl))
+	if (o->no_contention) {
+		bpf_program__set_autoload((*sl)->progs.new_buf, false);
+		bpf_program__set_autoload((*sl)->progs.alloc_release, false);
+		bpf_program__set_autoload((*sl)->progs.contention_begin, false);
+		bpf_program__set_autoload((*sl)->progs.contention_end, false);
+	}
+	if (o->no_txn) {
+		bpf_program__set_autoload((*sl)->progs.transaction, false);
+		bpf_program__set_autoload((*sl)->progs.transaction_received, false);
+	}
+	/* binder_locks first: binder_installs shares its binder_mms map. */
+	if (binder_locks_bpf__load(*sl) ||
+	    bpf_map__reuse_fd((*si)->maps.binder_mms, bpf_map__fd((*sl)->maps.binder_mms)) ||
+	    binder_installs_bpf__load(*si))
 		return err("cannot load the BPF programs (root and a BTF kernel needed; "
 			   "BINDER_INSTALLS_DEBUG=1 shows libbpf's log)");
 	if (binder_installs_bpf__attach(*si) || binder_locks_bpf__attach(*sl))

@@ -9,13 +9,13 @@ trap 'rm -rf "$tmp"' EXIT
 	cat "$tmp/log"
 	exit 1
 }
-for m in none tracefs full contended off perflock; do
+for m in none tracefs default full contended off perflock; do
 	grep -q ":$m:.*,items_per_second," "$tmp/ovh/overhead.csv" || {
 		echo "bpf_overhead_test: mode $m has no throughput row" >&2
 		exit 1
 	}
 done
-for m in none tracefs full contended; do
+for m in none tracefs default full contended off perflock; do
 	grep -q ":$m:.*,mm_ops,.*,ns_per_round," "$tmp/ovh/overhead.csv" || {
 		echo "bpf_overhead_test: mode $m has no mm-ops row" >&2
 		exit 1
