@@ -12,6 +12,7 @@
 #include <bpf/bpf_tracing.h>
 #include "binder_installs.h"
 #include "hist.bpf.h"
+#include "shared.bpf.h"
 
 #define MAX_STACK 32
 
@@ -112,14 +113,6 @@ struct {
 	__type(value, __u64[MAX_STACK]);
 } stack_buf SEC(".maps");
 
-/* The mms of binder processes: shared with binder_locks.bpf.c (the loader
- * reuses its map, which kprobes on binder_mmap/binder_vma_close fill). */
-struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 4096);
-	__type(key, __u64);
-	__type(value, __u32);
-} binder_mms SEC(".maps");
 
 static __always_inline void add(void *map, __u32 key, __u64 n)
 {
@@ -152,26 +145,6 @@ static __always_inline int wanted_mm(struct mm_struct *mm)
 	return !binder_mms_only || bpf_map_lookup_elem(&binder_mms, &key);
 }
 
-/* Adds one event of ns (and hold ns) to a keyed statistic. */
-static __always_inline void stat_add(void *map, const void *key, __u64 ns, __u64 hold)
-{
-	struct bi_stat *s = bpf_map_lookup_elem(map, key), zero = { 0 };
-
-	if (!s) {
-		bpf_map_update_elem(map, key, &zero, BPF_NOEXIST);
-		s = bpf_map_lookup_elem(map, key);
-		if (!s)
-			return;
-	}
-	if (hold) {
-		__sync_fetch_and_add(&s->hold_ns, hold);
-		return;
-	}
-	__sync_fetch_and_add(&s->count, 1);
-	__sync_fetch_and_add(&s->total_ns, ns);
-	if (ns > s->max_ns)
-		s->max_ns = ns;
-}
 
 static __always_inline int wanted_proc(const struct binder_page_ctx *ctx)
 {

@@ -410,7 +410,7 @@ static void write_keyed(FILE *f, struct binder_installs_bpf *sk)
 
 struct stack_row {
 	struct bl_stack_key k;
-	struct bl_stack_val v;
+	struct bi_stat v;
 };
 
 static int by_total(const void *a, const void *b)

@@ -19,6 +19,7 @@
 #include <bpf/bpf_tracing.h>
 #include "binder_locks.h"
 #include "hist.bpf.h"
+#include "shared.bpf.h"
 
 /* Filters, set by the loader before load. */
 const volatile __u32 target_tgid = 0;	/* waiter / sender tgid, 0 = all */
@@ -63,13 +64,6 @@ struct {
 } allocs SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
-	__uint(max_entries, 4096);
-	__type(key, __u64);
-	__type(value, __u32);
-} binder_mms SEC(".maps");
-
-struct {
 	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
 	__uint(max_entries, 4096);
 	__uint(key_size, sizeof(__u32));
@@ -80,7 +74,7 @@ struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4096);
 	__type(key, struct bl_stack_key);
-	__type(value, struct bl_stack_val);
+	__type(value, struct bi_stat);
 } stack_stats SEC(".maps");
 
 struct waiter {
@@ -205,7 +199,6 @@ SEC("tp_btf/contention_end")
 int BPF_PROG(contention_end, void *lock, int ret)
 {
 	__u64 id = bpf_get_current_pid_tgid(), ns;
-	struct bl_stack_val *s, zero = { 0 };
 	struct bl_stack_key k;
 	struct waiter *w;
 
@@ -219,17 +212,7 @@ int BPF_PROG(contention_end, void *lock, int ret)
 	k.stackid = w->stackid;
 	bpf_map_delete_elem(&waiting, &id);
 	record(BL_HIST_LOCK(k.cls % BL_CLASSES), ns);
-	s = bpf_map_lookup_elem(&stack_stats, &k);
-	if (!s) {
-		bpf_map_update_elem(&stack_stats, &k, &zero, BPF_NOEXIST);
-		s = bpf_map_lookup_elem(&stack_stats, &k);
-		if (!s)
-			return 0;
-	}
-	__sync_fetch_and_add(&s->count, 1);
-	__sync_fetch_and_add(&s->total_ns, ns);
-	if (ns > s->max_ns)
-		s->max_ns = ns;
+	stat_add(&stack_stats, &k, ns, 0);
 	return 0;
 }
 

@@ -31,16 +31,10 @@ enum bl_txn {
 #define BL_HIST_TXN(txn) (BL_CLASSES + (txn))
 #define BL_HISTS (BL_CLASSES + BL_TXNS)
 
-/* Statistics per contending kernel stack. */
+/* Statistics (struct bi_stat) per contending kernel stack. */
 struct bl_stack_key {
 	__u32 cls;
 	__s32 stackid;
-};
-
-struct bl_stack_val {
-	__u64 count;
-	__u64 total_ns;
-	__u64 max_ns;
 };
 
 #define BL_MAX_STACK 32
