@@ -185,19 +185,52 @@ int install_end_tp(struct binder_page_ctx *ctx)
 	return 0;
 }
 
-#define COUNT_TP(event, counter)						\
-SEC("tp/binder/" #event)							\
-int event##_tp(struct binder_page_ctx *ctx)					\
+/* The LRU and shrinker events: counted at start, timed start -> end per
+ * task (the pairs do not nest within one event kind). */
+struct event_key {
+	__u64 pid_tgid;
+	__u32 counter;
+	__u32 pad;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 10240);
+	__type(key, struct event_key);
+	__type(value, __u64);
+} event_start SEC(".maps");
+
+#define EVENT_TP(event, counter)						\
+SEC("tp/binder/" #event "_start")						\
+int event##_start_tp(struct binder_page_ctx *ctx)				\
 {										\
-	if (wanted_proc(ctx))							\
-		add(&counters, counter, 1);					\
+	struct event_key k = { bpf_get_current_pid_tgid(), counter, 0 };	\
+	__u64 ts = bpf_ktime_get_ns();						\
+										\
+	if (!wanted_proc(ctx))							\
+		return 0;							\
+	add(&counters, counter, 1);						\
+	bpf_map_update_elem(&event_start, &k, &ts, BPF_ANY);			\
+	return 0;								\
+}										\
+										\
+SEC("tp/binder/" #event "_end")							\
+int event##_end_tp(struct binder_page_ctx *ctx)					\
+{										\
+	struct event_key k = { bpf_get_current_pid_tgid(), counter, 0 };	\
+	__u64 *ts = bpf_map_lookup_elem(&event_start, &k);			\
+										\
+	if (!ts)								\
+		return 0;							\
+	record(BI_HIST_EVENT(counter), bpf_ktime_get_ns() - *ts);		\
+	bpf_map_delete_elem(&event_start, &k);					\
 	return 0;								\
 }
 
-COUNT_TP(binder_alloc_lru_start, BI_LRU_ALLOC)
-COUNT_TP(binder_free_lru_start, BI_LRU_FREE)
-COUNT_TP(binder_unmap_user_start, BI_UNMAP_USER)
-COUNT_TP(binder_unmap_kernel_start, BI_UNMAP_KERNEL)
+EVENT_TP(binder_alloc_lru, BI_LRU_ALLOC)
+EVENT_TP(binder_free_lru, BI_LRU_FREE)
+EVENT_TP(binder_unmap_user, BI_UNMAP_USER)
+EVENT_TP(binder_unmap_kernel, BI_UNMAP_KERNEL)
 
 /* ---- mmap_lock ---- */
 

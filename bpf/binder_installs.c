@@ -374,6 +374,12 @@ static void report_installs(struct reporter *rp, struct binder_installs_bpf *sk)
 	if (per_acquisition(rp->o))
 		report_totals(rp, sk);
 	report_hist(rp, hfd, BI_HIST_INSTALL, "install_latency");
+	for (uint32_t c = BI_LRU_ALLOC; c <= BI_UNMAP_KERNEL; c++) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "%s_latency", counter_names[c]);
+		report_hist(rp, hfd, BI_HIST_EVENT(c), name);
+	}
 	for (uint32_t k = 0; per_acquisition(rp->o) && k < 2 * BI_CAUSES * BI_MODES; k++) {
 		char name[64];
 		uint32_t hold = k >= BI_CAUSES * BI_MODES, cm = k % (BI_CAUSES * BI_MODES);

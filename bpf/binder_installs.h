@@ -37,7 +37,10 @@ enum bi_counter {
 #define BI_HIST_INSTALL 0
 #define BI_HIST_WAIT(cause, mode) (1 + (cause) * BI_MODES + (mode))
 #define BI_HIST_HOLD(cause, mode) (1 + BI_CAUSES * BI_MODES + (cause) * BI_MODES + (mode))
-#define BI_HISTS (1 + 2 * BI_CAUSES * BI_MODES)
+/* ... then the LRU and shrinker events' durations (start -> end), in the
+ * order of their counters (BI_LRU_ALLOC ... BI_UNMAP_KERNEL). */
+#define BI_HIST_EVENT(counter) (1 + 2 * BI_CAUSES * BI_MODES + (counter) - BI_LRU_ALLOC)
+#define BI_HISTS (1 + 2 * BI_CAUSES * BI_MODES + BI_UNMAP_KERNEL - BI_LRU_ALLOC + 1)
 
 /* mmap_lock acquisitions per cause x mode x (failed trylock or not). */
 #define BI_ACQ(cause, mode, failed) (((cause) * BI_MODES + (mode)) * 2 + (failed))
