@@ -89,7 +89,11 @@ expect "vm-run hung guest" 124 scripts/vm-run --module none --timeout 20 -- slee
 checks=$((checks + 1))
 setsid scripts/vm-run --module none -- sleep 600 >/dev/null 2>"$tmp/int.err" &
 pid=$!
-sleep 12
+for _ in $(seq 240); do
+	pgrep -s "$pid" qemu-system >/dev/null && break
+	sleep 0.5
+done
+sleep 5
 kill -TERM -- -"$pid"
 wait "$pid"
 rc=$?
@@ -106,10 +110,15 @@ fi
 checks=$((checks + 1))
 mkdir -p "$tmp/results/earlier"
 echo "kept" >"$tmp/results/earlier/report.md"
-setsid scripts/run-suite --builds baseline --reps 1 --out "$tmp/results" --run-id new \
+setsid scripts/run-suite --builds baseline --reps 3 --out "$tmp/results" --run-id new \
 	>/dev/null 2>"$tmp/rs.err" &
 pid=$!
-sleep 25
+# Interrupt while the first guest runs (its QEMU is in run-suite's session).
+for _ in $(seq 240); do
+	pgrep -s "$pid" qemu-system >/dev/null && break
+	sleep 0.5
+done
+sleep 2
 kill -TERM -- -"$pid"
 wait "$pid"
 rc=$?
