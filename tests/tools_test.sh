@@ -85,16 +85,23 @@ expect "vm-run kernel that does not boot" 125 env BINDERBENCH_CACHE="$cache" \
 # A guest that hangs is killed at --timeout.
 expect "vm-run hung guest" 124 scripts/vm-run --module none --timeout 20 -- sleep 600
 
+# interrupt_when_guest_runs PID SECONDS: once a QEMU runs in the session
+# PID leads (the command was started with setsid), wait SECONDS more and
+# send SIGTERM to the whole session, as ^C would.
+interrupt_when_guest_runs() {
+	for _ in $(seq 240); do
+		pgrep -s "$1" qemu-system >/dev/null && break
+		sleep 0.5
+	done
+	sleep "$2"
+	kill -TERM -- -"$1"
+}
+
 # An interrupted vm-run kills its QEMU.
 checks=$((checks + 1))
 setsid scripts/vm-run --module none -- sleep 600 >/dev/null 2>"$tmp/int.err" &
 pid=$!
-for _ in $(seq 240); do
-	pgrep -s "$pid" qemu-system >/dev/null && break
-	sleep 0.5
-done
-sleep 5
-kill -TERM -- -"$pid"
+interrupt_when_guest_runs "$pid" 5
 wait "$pid"
 rc=$?
 sleep 1
@@ -113,13 +120,7 @@ echo "kept" >"$tmp/results/earlier/report.md"
 setsid scripts/run-suite --builds baseline --reps 3 --out "$tmp/results" --run-id new \
 	>/dev/null 2>"$tmp/rs.err" &
 pid=$!
-# Interrupt while the first guest runs (its QEMU is in run-suite's session).
-for _ in $(seq 240); do
-	pgrep -s "$pid" qemu-system >/dev/null && break
-	sleep 0.5
-done
-sleep 2
-kill -TERM -- -"$pid"
+interrupt_when_guest_runs "$pid" 2
 wait "$pid"
 rc=$?
 sleep 1
