@@ -112,3 +112,8 @@ bb_kernel_module_path() {
 	[ -n "$f" ] || return 1
 	echo "$f"
 }
+
+# Print a script's help: its leading comment block (after the #! line).
+bb_usage() {
+	sed -n '2,/^[^#]/{/^#/s/^# \{0,1\}//p}' "$1"
+}

@@ -1,7 +1,9 @@
 #!/bin/bash
 # Host test of scripts/vm-run against a real guest: a command's exit status
 # propagates, a quiet command leaves a clean dmesg report, a kernel panic and
-# a hung guest are reported as such, and bad flags get a one-line error.
+# a hung guest are reported as such, a guest that dies or hangs while booting
+# is booted again (and one that never boots fails), and bad flags get a
+# one-line error.
 # Usage: vm_run_test.sh PATH/TO/vm-run
 set -u
 vm_run=$1
@@ -37,13 +39,32 @@ check "run labelled with accel" grep -qE 'accel (tcg|kvm)' "$tmp/err"
 expect "kernel panic" 125 $?
 check "panic reported" grep -q 'guest died before COMMAND finished' "$tmp/err"
 
+check "a panic after the marker is not retried" sh -c "! grep -q 'failed before COMMAND' '$tmp/err'"
+
+# A guest that dies before the marker (stage 2 panics on purpose on its first
+# BB_FAULT_BOOTS boots) is booted again; one that never boots fails clearly.
+BB_FAULT_BOOTS=1 "$vm_run" --module none -- sh -c 'echo "attempt $BB_BOOT_ATTEMPT"' >"$tmp/out" 2>"$tmp/err"
+expect "boot retried after a death before the marker" 0 $?
+check "retry said on stderr" grep -q '^vm-run: boot 1 of 3 failed before COMMAND: died' "$tmp/err"
+check "command ran once, on the second boot" test "$(cat "$tmp/out")" = "attempt 2"
+BB_FAULT_BOOTS=9 "$vm_run" --module none --boot-attempts 2 -- true >"$tmp/out" 2>"$tmp/err"
+expect "never boots" 125 $?
+check "never boots: one error line" test "$(grep -c 'error:' "$tmp/err")" = 1
+check "never boots: names the attempts" grep -q 'did not boot to COMMAND in 2 attempts' "$tmp/err"
+"$vm_run" --module none --boot-attempts 2 --boot-timeout 1 -- true >"$tmp/out" 2>"$tmp/err"
+expect "boot hangs past --boot-timeout" 125 $?
+check "boot hang reported" grep -q 'failed before COMMAND: hung for 1s' "$tmp/err"
+
 "$vm_run" --module none --timeout 15 -- sleep 600 >"$tmp/out" 2>"$tmp/err"
 expect "hung guest" 124 $?
 check "hang reported" grep -q 'guest hung' "$tmp/err"
 
-"$vm_run" --smp zero -- true >"$tmp/out" 2>"$tmp/err"
-expect "bad flag" 1 $?
-check "bad flag: one line" test "$(wc -l <"$tmp/err")" = 1
+for bad in "--smp zero" "--boot-attempts 0" "--boot-timeout x"; do
+	# shellcheck disable=SC2086
+	"$vm_run" $bad -- true >"$tmp/out" 2>"$tmp/err"
+	expect "bad flag $bad" 1 $?
+	check "bad flag $bad: one line" test "$(wc -l <"$tmp/err")" = 1
+done
 
 "$vm_run" --module no-such-build -- true >"$tmp/out" 2>"$tmp/err"
 expect "unknown build" 1 $?
