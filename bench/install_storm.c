@@ -286,7 +286,8 @@ int main(int argc, char **argv)
 
 	if (parse_options(argc, argv, &o))
 		return 2;
-	so = (struct bb_server_opts){ o.dev, o.map_size, o.loopers, o.size, NULL, 0, NULL };
+	so = (struct bb_server_opts){ .dev = o.dev, .map_size = o.map_size, .loopers = o.loopers,
+				      .reply_cap = o.size };
 	server = bb_server_spawn(&so, &err);
 	if (server < 0) {
 		fprintf(stderr, "install-storm: error: %s\n", err.msg);

@@ -16,20 +16,32 @@
  *                                         munmap: their latencies as counters
  *   shrinker_pressure/threads:T/size:S    a reclaimer runs binder's shrinker
  *                                         in a loop while transactions flow
+ *   mmap_holder/kind:K/threads:T/size:S/region_mb:R/gap_ms:G
+ *                                         transactions while somebody else
+ *                                         holds the receiver's mmap_lock
+ *                                         for as long as its R MiB region
+ *                                         takes to walk (lib/holder.h: K is
+ *                                         smaps_rollup, smaps, mprotect or
+ *                                         munmap; R 0 is the control); binder's
+ *                                         shrinker runs before every round
  *   priority_mix                          SCHED_FIFO 99, SCHED_FIFO 1, nice -20
  *                                         and nice 19 clients, mixed sizes,
  *                                         reclaim in a loop: avg/p99/max per
  *                                         class (the 6.8 alloc-lock stress)
  * --size=BYTES runs each family once with that payload size instead of its
- * default parameter sets; all other flags are Google Benchmark's.
+ * default parameter sets; --holder-kind=K registers mmap_holder for kind K
+ * only, --region-mb=R and --gap-ms=G run it once with that region and
+ * pause; all other flags are Google Benchmark's.
  */
 #include "gbench/gbench.h"
 #include "lib/binder_io.h"
 #include "lib/cli.h"
 #include "lib/echo.h"
+#include "lib/holder.h"
 #include "lib/payload.h"
 #include "lib/server.h"
 #include "lib/stats.h"
+#include "lib/tracecount.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -42,6 +54,7 @@
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 /* The binder device: /dev/binder, or $BB_BINDER_DEV (the reliability soak
@@ -55,6 +68,7 @@ static const char *dev_path(void)
 
 #define MAX_MAP (4u << 20)
 #define BATCH 16 /* transactions per client thread per round */
+#define HOLDER_PER_THREAD 4 /* the same for mmap_holder */
 
 /* ---- shared helpers ---------------------------------------------------- */
 
@@ -125,13 +139,13 @@ struct session {
 
 static int session_open(struct session *s, struct bb_gb_state *st, size_t map,
 			size_t loopers, size_t reply_cap, uint64_t *oneway_done,
-			struct bb_churn *churn, size_t churn_threads)
+			struct bb_churn *churn, size_t churn_threads, struct bb_holder *holder)
 {
 	int ret;
 
 	memset(s, 0, sizeof(*s));
 	s->so = (struct bb_server_opts){ dev_path(), map, loopers, reply_cap, oneway_done,
-					 churn_threads, churn };
+					 churn_threads, churn, holder };
 	s->server = bb_server_spawn(&s->so, &s->err);
 	if (s->server < 0) {
 		bb_gb_skip_with_error(st, s->err.msg);
@@ -173,7 +187,7 @@ static void bm_pingpong(struct bb_gb_state *st, void *user)
 	int failed = 0;
 
 	(void)user;
-	if (!req || session_open(&s, st, map_for(size, 1), 1, size, NULL, NULL, 0)) {
+	if (!req || session_open(&s, st, map_for(size, 1), 1, size, NULL, NULL, 0, NULL)) {
 		free(req);
 		return;
 	}
@@ -302,7 +316,7 @@ static void bm_throughput(struct bb_gb_state *st, void *user)
 		bb_gb_skip_with_error(st, "out of memory");
 		return;
 	}
-	if (session_open(&s, st, map, loopers, size, NULL, NULL, 0))
+	if (session_open(&s, st, map, loopers, size, NULL, NULL, 0, NULL))
 		goto out;
 	pthread_barrierattr_init(&ba);
 	pthread_barrierattr_setpshared(&ba, PTHREAD_PROCESS_SHARED);
@@ -416,7 +430,92 @@ static void *reclaim_thread(void *arg)
 	return NULL;
 }
 
-enum burst_mode { COLD_INSTALL, SHRINKER_PRESSURE, MMAP_CONTENTION };
+enum burst_mode { COLD_INSTALL, SHRINKER_PRESSURE, MMAP_CONTENTION, MMAP_HOLDER };
+
+/* ---- mmap_holder's holder: set up, started before the traffic, reported - */
+
+static struct bb_holder *holder_new(struct bb_gb_state *st, int kind)
+{
+	int64_t region_mb = bb_gb_range_arg(st, 2), gap_ms = bb_gb_range_arg(st, 3);
+	struct bb_holder *h;
+
+	if (region_mb < 0 || region_mb > 16384 || gap_ms < 0 || gap_ms > 10000) {
+		bb_gb_skip_with_error(st, "mmap_holder: want region_mb 0..16384 and gap_ms 0..10000");
+		return NULL;
+	}
+	h = mmap(NULL, sizeof(*h), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (h == MAP_FAILED) {
+		bb_gb_skip_with_error(st, "out of memory");
+		return NULL;
+	}
+	h->kind = kind;
+	h->region_bytes = (size_t)region_mb << 20;
+	h->gap_ns = (uint64_t)gap_ms * 1000000u;
+	return h;
+}
+
+/* Starts the reader (for the reader kinds), lets the holder time a few
+ * holds without binder traffic, then switches it to phase 1 and starts
+ * counting the receiver's page installs. */
+static int holder_begin(struct bb_gb_state *st, struct bb_holder *h, struct session *s,
+			pid_t *reader, struct bb_tracecount *tc)
+{
+	uint64_t t0 = bb_now_ns();
+
+	if (h->region_bytes && !bb_hold_in_receiver(h->kind)) {
+		*reader = bb_holder_spawn_reader(h, s->server, &s->err);
+		if (*reader < 0) {
+			bb_gb_skip_with_error(st, s->err.msg);
+			return -1;
+		}
+	}
+	while (h->region_bytes && __atomic_load_n(&h->n[0], __ATOMIC_ACQUIRE) < 3 &&
+	       !__atomic_load_n(&h->failed, __ATOMIC_ACQUIRE) && bb_now_ns() - t0 < 1500000000u)
+		usleep(1000);
+	__atomic_store_n(&h->phase, 1, __ATOMIC_RELEASE);
+	if (bb_tracecount_start(tc, "binder/binder_alloc_page_start", "proc"))
+		tc->instance[0] = '\0'; /* no count, the storm still runs */
+	return 0;
+}
+
+static void holder_counter(struct bb_gb_state *st, const char *name, uint64_t *ns, uint64_t n)
+{
+	struct bb_latency l;
+	char key[48];
+
+	n = n < BB_HOLD_CAP ? n : BB_HOLD_CAP;
+	if (!n || bb_latency_summarize(ns, n, &l))
+		return;
+	snprintf(key, sizeof(key), "%s_p50_us", name);
+	bb_gb_counter(st, key, l.p50_ns / 1e3, BB_GB_DEFAULT);
+	snprintf(key, sizeof(key), "%s_p99_us", name);
+	bb_gb_counter(st, key, l.p99_ns / 1e3, BB_GB_DEFAULT);
+	snprintf(key, sizeof(key), "%s_max_us", name);
+	bb_gb_counter(st, key, l.max_ns / 1e3, BB_GB_DEFAULT);
+}
+
+/* Stops the holder; returns -1 (the run's error set) if it had failed. */
+static int holder_end(struct bb_gb_state *st, struct bb_holder *h, pid_t reader,
+		      struct bb_tracecount *tc, pid_t server, int failed)
+{
+	long installs = bb_tracecount_read(tc, server);
+
+	bb_tracecount_stop(tc);
+	__atomic_store_n(&h->stop, 1, __ATOMIC_RELEASE);
+	if (reader > 0)
+		waitpid(reader, NULL, 0);
+	if (__atomic_load_n(&h->failed, __ATOMIC_ACQUIRE)) {
+		if (!failed)
+			bb_gb_skip_with_error(st, h->error);
+		return -1;
+	}
+	if (installs >= 0)
+		bb_gb_counter(st, "installs", (double)installs, BB_GB_DEFAULT);
+	bb_gb_counter(st, "holds", (double)h->n[1], BB_GB_DEFAULT);
+	holder_counter(st, "hold", h->ns[1], h->n[1]);
+	holder_counter(st, "idle_hold", h->ns[0], h->n[0]);
+	return 0;
+}
 
 /* Latency counters of the interference threads of mmap_contention. */
 static void report_churn(struct bb_gb_state *st, struct bb_churn *ch)
@@ -439,7 +538,7 @@ static void report_churn(struct bb_gb_state *st, struct bb_churn *ch)
 	}
 }
 
-static void run_bursts(struct bb_gb_state *st, enum burst_mode mode)
+static void run_bursts(struct bb_gb_state *st, enum burst_mode mode, int kind)
 {
 	size_t threads = (size_t)bb_gb_range_arg(st, 0), size = (size_t)bb_gb_range_arg(st, 1);
 	struct burst b = { .threads = threads, .size = size };
@@ -448,10 +547,15 @@ static void run_bursts(struct bb_gb_state *st, enum burst_mode mode)
 	struct bb_samples lat = { 0 };
 	long installs = 0, before, after;
 	struct bb_churn *churn = NULL;
+	struct bb_holder *holder = NULL;
+	struct bb_tracecount tc = { .instance = "" };
+	pid_t reader = -1;
 	struct session s;
-	int failed = 0;
+	int failed = 0, reclaiming = mode == SHRINKER_PRESSURE;
 
-	b.per_thread = mode == COLD_INSTALL ? 1 : BATCH;
+	/* mmap_holder: a few transactions per thread after each reclaim, so
+	 * that a quarter of them install pages behind the holder. */
+	b.per_thread = mode == COLD_INSTALL ? 1 : mode == MMAP_HOLDER ? HOLDER_PER_THREAD : BATCH;
 	b.ns = calloc(threads * b.per_thread, sizeof(*b.ns));
 	if (!w || !tids || !b.ns) {
 		bb_gb_skip_with_error(st, "out of memory");
@@ -466,9 +570,19 @@ static void run_bursts(struct bb_gb_state *st, enum burst_mode mode)
 			goto out;
 		}
 	}
+	if (mode == MMAP_HOLDER) {
+		holder = holder_new(st, kind);
+		if (!holder)
+			goto out;
+	}
 	if (session_open(&s, st, map_for(size, threads), threads, size, NULL,
-			 churn, mode == MMAP_CONTENTION ? (size_t)bb_gb_range_arg(st, 2) : 0))
+			 churn, mode == MMAP_CONTENTION ? (size_t)bb_gb_range_arg(st, 2) : 0, holder))
 		goto out;
+	if (holder && holder_begin(st, holder, &s, &reader, &tc)) {
+		bb_server_kill(s.server);
+		bb_close(&s.conn);
+		goto out;
+	}
 	b.conn = &s.conn;
 	pthread_barrier_init(&b.start, NULL, (unsigned int)threads + 1);
 	pthread_barrier_init(&b.done, NULL, (unsigned int)threads + 1);
@@ -476,14 +590,14 @@ static void run_bursts(struct bb_gb_state *st, enum burst_mode mode)
 		w[i] = (struct burst_worker){ &b, i };
 		pthread_create(&tids[i], NULL, burst_thread, &w[i]);
 	}
-	if (mode == SHRINKER_PRESSURE) {
+	if (reclaiming) {
 		atomic_store(&b.reclaiming, 1);
 		pthread_create(&reclaimer, NULL, reclaim_thread, &b);
 	}
 	while (bb_gb_keep_running(st)) {
 		uint64_t t0;
 
-		if (mode != SHRINKER_PRESSURE) {
+		if (!reclaiming) {
 			bb_gb_pause(st);
 			if (bb_write_file("/proc/sys/vm/drop_caches", "2")) {
 				bb_gb_skip_with_error(st, "cannot write /proc/sys/vm/drop_caches (run as root in the guest)");
@@ -510,7 +624,7 @@ static void run_bursts(struct bb_gb_state *st, enum burst_mode mode)
 		for (size_t i = 0; i < threads * b.per_thread; i++)
 			bb_samples_push(&lat, b.ns[i]);
 	}
-	if (mode == SHRINKER_PRESSURE) {
+	if (reclaiming) {
 		atomic_store(&b.reclaiming, 0);
 		pthread_join(reclaimer, NULL);
 		bb_gb_counter(st, "reclaim_passes", (double)b.reclaim_passes, BB_GB_DEFAULT);
@@ -519,9 +633,11 @@ static void run_bursts(struct bb_gb_state *st, enum burst_mode mode)
 	pthread_barrier_wait(&b.start);
 	for (size_t i = 0; i < threads; i++)
 		pthread_join(tids[i], NULL);
+	if (holder && holder_end(st, holder, reader, &tc, s.server, failed))
+		failed = 1;
 	session_close(&s, st, failed);
 	report_latency(st, &lat);
-	if (mode != SHRINKER_PRESSURE)
+	if (mode == COLD_INSTALL || mode == MMAP_CONTENTION)
 		bb_gb_counter(st, "installs_per_s", (double)installs, BB_GB_RATE);
 	if (churn)
 		report_churn(st, churn);
@@ -533,24 +649,31 @@ out:
 	free(tids);
 	if (churn)
 		munmap(churn, sizeof(*churn));
+	if (holder)
+		munmap(holder, sizeof(*holder));
 }
 
 static void bm_cold_install(struct bb_gb_state *st, void *user)
 {
 	(void)user;
-	run_bursts(st, COLD_INSTALL);
+	run_bursts(st, COLD_INSTALL, 0);
 }
 
 static void bm_mmap_contention(struct bb_gb_state *st, void *user)
 {
 	(void)user;
-	run_bursts(st, MMAP_CONTENTION);
+	run_bursts(st, MMAP_CONTENTION, 0);
 }
 
 static void bm_shrinker_pressure(struct bb_gb_state *st, void *user)
 {
 	(void)user;
-	run_bursts(st, SHRINKER_PRESSURE);
+	run_bursts(st, SHRINKER_PRESSURE, 0);
+}
+
+static void bm_mmap_holder(struct bb_gb_state *st, void *user)
+{
+	run_bursts(st, MMAP_HOLDER, *(const int *)user);
 }
 
 /* ---- oneway ------------------------------------------------------------- */
@@ -574,7 +697,7 @@ static void bm_oneway(struct bb_gb_state *st, void *user)
 	}
 	*done = 0;
 	/* A burst fills most of the async half of the server's mapping. */
-	if (session_open(&s, st, map_for(size, burst), 1, size, done, NULL, 0))
+	if (session_open(&s, st, map_for(size, burst), 1, size, done, NULL, 0, NULL))
 		goto out;
 	bb_client_init(&cl, &s.conn);
 	while (bb_gb_keep_running(st) && !failed) {
@@ -704,7 +827,7 @@ static void bm_priority_mix(struct bb_gb_state *st, void *user)
 		bb_gb_skip_with_error(st, "out of memory");
 		return;
 	}
-	if (session_open(&s, st, map_for(65536, PRIO_CLASSES), PRIO_CLASSES, 65536, NULL, NULL, 0)) {
+	if (session_open(&s, st, map_for(65536, PRIO_CLASSES), PRIO_CLASSES, 65536, NULL, NULL, 0, NULL)) {
 		free(r);
 		return;
 	}
@@ -768,20 +891,37 @@ struct family {
 	size_t nnames, nsets;
 	const int64_t *args;
 	int size_arg; /* index of the payload size argument */
+	const void *user; /* the family function's user pointer */
 };
 
-/* Registers a family: every parameter set, or with size >= 0 only the
- * first one with its payload size replaced. */
-static void add(const struct family *f, int64_t size)
+/* Our own flags: each replaces one argument of the families that have it
+ * (-1: keep the registered parameter sets). */
+struct overrides {
+	int64_t size, region_mb, gap_ms;
+	int kind; /* mmap_holder kind to register, -1: all */
+};
+
+/* Registers a family: every parameter set, or with an override only the
+ * first one with that argument replaced. */
+static void add(const struct family *f, const struct overrides *o)
 {
-	struct bb_gb_bench *b = bb_gb_register(f->name, f->fn, NULL);
+	struct bb_gb_bench *b;
+	int holder = !strncmp(f->name, "mmap_holder/", 12);
+	int one = o->size >= 0 || (holder && (o->region_mb >= 0 || o->gap_ms >= 0));
 	int64_t set[8];
 
+	if (holder && o->kind >= 0 && *(const int *)f->user != o->kind)
+		return;
+	b = bb_gb_register(f->name, f->fn, (void *)f->user);
 	bb_gb_arg_names(b, f->names, f->nnames);
-	for (size_t i = 0; i < (size < 0 ? f->nsets : 1); i++) {
+	for (size_t i = 0; i < (one ? 1 : f->nsets); i++) {
 		memcpy(set, f->args + i * f->nnames, f->nnames * sizeof(set[0]));
-		if (size >= 0)
-			set[f->size_arg] = size;
+		if (o->size >= 0)
+			set[f->size_arg] = o->size;
+		if (holder && o->region_mb >= 0)
+			set[2] = o->region_mb;
+		if (holder && o->gap_ms >= 0)
+			set[3] = o->gap_ms;
 		bb_gb_args(b, set, f->nnames);
 	}
 	bb_gb_use_manual_time(b);
@@ -801,28 +941,73 @@ int main(int argc, char **argv)
 	static const int64_t churn_args[] = { 4, 6000, 2 };
 	static const char *const oneway_n[] = { "size", "burst" };
 	static const int64_t oneway_args[] = { 128, 64, 4096, 64 };
+	/* mmap_holder: the region sweep for the reader meminfo runs, one large
+	 * region for the others; writers pause between holds, or baseline's
+	 * shrinker (a trylock of the receiver's mmap_lock) would never run. */
+	static const char *const holder_n[] = { "threads", "size", "region_mb", "gap_ms" };
+	static const int64_t sweep_args[] = { 2, 16384, 0, 1, 2, 16384, 32, 1, 2, 16384, 64, 1,
+					      2, 16384, 128, 1, 2, 16384, 256, 1 };
+	static const int64_t reader_args[] = { 2, 16384, 256, 1 };
+	static const int64_t writer_args[] = { 2, 16384, 256, 20 };
+	/* munmap repopulates the region after every hold: a smaller one
+	 * cycles often enough to hold during a short run. */
+	static const int64_t munmap_args[] = { 2, 16384, 64, 20 };
+	static const int kinds[BB_HOLD_KINDS] = { BB_HOLD_SMAPS_ROLLUP, BB_HOLD_SMAPS,
+						  BB_HOLD_MPROTECT, BB_HOLD_MUNMAP };
 	static const struct family families[] = {
-		{ "pingpong", bm_pingpong, size_n, 1, 4, pingpong_args, 0 },
-		{ "throughput", bm_throughput, tp_n, 4, 3, tp_args, 3 },
-		{ "cold_install", bm_cold_install, burst_n, 2, 3, cold_args, 1 },
-		{ "mmap_contention", bm_mmap_contention, churn_n, 3, 1, churn_args, 1 },
-		{ "shrinker_pressure", bm_shrinker_pressure, burst_n, 2, 1, pressure_args, 1 },
-		{ "oneway", bm_oneway, oneway_n, 2, 2, oneway_args, 0 },
+		{ "pingpong", bm_pingpong, size_n, 1, 4, pingpong_args, 0, NULL },
+		{ "throughput", bm_throughput, tp_n, 4, 3, tp_args, 3, NULL },
+		{ "cold_install", bm_cold_install, burst_n, 2, 3, cold_args, 1, NULL },
+		{ "mmap_contention", bm_mmap_contention, churn_n, 3, 1, churn_args, 1, NULL },
+		{ "shrinker_pressure", bm_shrinker_pressure, burst_n, 2, 1, pressure_args, 1, NULL },
+		{ "oneway", bm_oneway, oneway_n, 2, 2, oneway_args, 0, NULL },
+		{ "mmap_holder/kind:smaps_rollup", bm_mmap_holder, holder_n, 4, 5, sweep_args, 1,
+		  &kinds[BB_HOLD_SMAPS_ROLLUP] },
+		{ "mmap_holder/kind:smaps", bm_mmap_holder, holder_n, 4, 1, reader_args, 1,
+		  &kinds[BB_HOLD_SMAPS] },
+		{ "mmap_holder/kind:mprotect", bm_mmap_holder, holder_n, 4, 1, writer_args, 1,
+		  &kinds[BB_HOLD_MPROTECT] },
+		{ "mmap_holder/kind:munmap", bm_mmap_holder, holder_n, 4, 1, munmap_args, 1,
+		  &kinds[BB_HOLD_MUNMAP] },
 	};
 	/* What the results were measured on (set by scripts/vm-run). */
 	static const char *const env[][2] = { { "build_id", "BB_BUILD_ID" }, { "kernel", "BB_KERNEL" },
 					      { "accel", "BB_ACCEL" }, { "vcpus", "BB_SMP" } };
-	int64_t size = -1;
+	struct overrides o = { -1, -1, -1, -1 };
+	const struct {
+		const char *flag;
+		int64_t max, *dest;
+	} numeric[] = { { "--size=", 1 << 20, &o.size }, { "--region-mb=", 16384, &o.region_mb },
+			{ "--gap-ms=", 10000, &o.gap_ms } };
 	int n = 1;
 
-	/* Our one flag: --size=BYTES (0..1M) for every family's payload. */
 	for (int i = 1; i < argc; i++) {
-		if (!strncmp(argv[i], "--size=", 7)) {
+		size_t k, len;
+
+		for (k = 0; k < sizeof(numeric) / sizeof(numeric[0]); k++) {
 			char *end;
 
-			size = strtoll(argv[i] + 7, &end, 0);
-			if (*end || end == argv[i] + 7 || size < 0 || size > (1 << 20)) {
-				fprintf(stderr, "binder-storms: error: bad %s (want --size=0..1048576)\n", argv[i]);
+			len = strlen(numeric[k].flag);
+			if (strncmp(argv[i], numeric[k].flag, len))
+				continue;
+			*numeric[k].dest = strtoll(argv[i] + len, &end, 0);
+			if (*end || end == argv[i] + len || *numeric[k].dest < 0 ||
+			    *numeric[k].dest > numeric[k].max) {
+				fprintf(stderr, "binder-storms: error: bad %s (want %.*s0..%lld)\n",
+					argv[i], (int)len, numeric[k].flag, (long long)numeric[k].max);
+				return 2;
+			}
+			break;
+		}
+		if (k < sizeof(numeric) / sizeof(numeric[0]))
+			continue;
+		if (!strncmp(argv[i], "--holder-kind=", 14)) {
+			for (o.kind = 0; o.kind < BB_HOLD_KINDS; o.kind++)
+				if (!strcmp(argv[i] + 14, bb_hold_kind_name(o.kind)))
+					break;
+			if (o.kind == BB_HOLD_KINDS) {
+				fprintf(stderr, "binder-storms: error: unknown %s (want smaps_rollup, smaps, mprotect or munmap)\n",
+					argv[i]);
 				return 2;
 			}
 		} else {
@@ -833,7 +1018,7 @@ int main(int argc, char **argv)
 	for (size_t i = 0; i < sizeof(env) / sizeof(env[0]); i++)
 		bb_gb_add_context(env[i][0], getenv(env[i][1]) ? getenv(env[i][1]) : "unknown");
 	for (size_t i = 0; i < sizeof(families) / sizeof(families[0]); i++)
-		add(&families[i], size);
+		add(&families[i], &o);
 	bb_gb_use_manual_time(bb_gb_register("priority_mix", bm_priority_mix, NULL));
 	return bb_gb_main(argc, argv);
 }

@@ -217,6 +217,39 @@ class CompareTest(unittest.TestCase):
         self.assertIn("procs:2;vcpus=4", self.comparison().get(("items_per_second", "patched"), {}).get(
             "params", "") or open(os.path.join(self.dir, "out", "comparison.csv")).read())
 
+    def test_mmap_holder_section_and_plot(self):
+        # baseline's p99 grows with the hold time, patched's stays flat: the
+        # report's first section shows the ratio, the plot is drawn.
+        path = os.path.join(self.dir, "holder.csv")
+        rows = []
+        for build, grow in (("baseline", 1.0), ("patched", 0.0)):
+            for region in (0, 64, 256):
+                params = f"kind:smaps_rollup;threads:2;size:16384;region_mb:{region};gap_ms:1"
+                hold = region * 60.0
+                for rep in (1, 2, 3):
+                    for metric, value in (("p99_us", 2000 + grow * hold + rep), ("p50_us", 500 + rep),
+                                          ("hold_p50_us", hold + rep), ("idle_hold_p50_us", hold * 0.8),
+                                          ("installs", 300 + rep)):
+                        if region == 0 and "hold" in metric:
+                            continue
+                        rows.append([f"6.12.117+deb12-amd64:{build}:abc", "6.12.117+deb12-amd64", "tcg",
+                                     "2", str(rep), "mmap_holder", params, metric, str(value),
+                                     "count" if metric == "installs" else "us",
+                                     "none" if metric == "installs" else "lower"])
+        write_csv(path, rows)
+        res = self.run_compare(path, "--out", os.path.join(self.dir, "out"))
+        self.assertEqual(res.returncode, 0, res.stderr)
+        report = open(os.path.join(self.dir, "out", "report.md")).read()
+        section = report.index("## Behind the receiver's mmap_lock holder")
+        self.assertLess(section, report.index("## Headline"))
+        # 256 MiB: baseline p99 = 2000 + 15360 + 2 (median) us, patched 2002 us.
+        self.assertIn("| smaps_rollup | 256 | patched | 12.29 -> 15.36 | 0.50 | 2.00 | 0.12 | 302 |", report)
+        self.assertIn("| smaps_rollup | 0 | baseline | - |", report)
+        self.assertTrue(os.path.getsize(os.path.join(self.dir, "out", "mmap_holder_p99_vs_hold.png")) > 1000)
+        # The terminal shows the first sections, not the full table.
+        self.assertIn("Behind the receiver's mmap_lock holder", res.stdout)
+        self.assertNotIn("## All metrics", res.stdout)
+
     def test_bad_flag(self):
         self.assert_error(self.run_compare("--bogus", "x.csv"), "unrecognized arguments: --bogus")
 

@@ -170,6 +170,8 @@ static int server_main(const struct bb_server_opts *o, int ready_fd)
 		if (ret)
 			fail(&err, -ret, "churn thread: %s", strerror(ret));
 	}
+	if (!err.msg[0] && o->holder)
+		bb_holder_start_receiver(o->holder, &err);
 	if (write(ready_fd, err.msg, strlen(err.msg) + 1) < 0 || err.msg[0])
 		return SERVER_FAILED;
 	close(ready_fd);
@@ -179,6 +181,8 @@ static int server_main(const struct bb_server_opts *o, int ready_fd)
 		__atomic_store_n(&o->churn->stop, 1, __ATOMIC_RELEASE);
 	for (size_t i = 0; i < churning; i++)
 		pthread_join(ctids[i], NULL);
+	if (o->holder)
+		bb_holder_stop_receiver(o->holder);
 	free(ctids);
 	bb_close(&sv.conn);
 	free(tids);

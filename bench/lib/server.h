@@ -6,6 +6,7 @@
 #define BINDERBENCH_SERVER_H
 
 #include "echo.h"
+#include "holder.h"
 
 #include <sys/types.h>
 
@@ -35,6 +36,9 @@ struct bb_server_opts {
 				 * transactions served so far */
 	size_t churn_threads;	/* optional interference threads ... */
 	struct bb_churn *churn;	/* ... recording here */
+	struct bb_holder *holder; /* optional, in MAP_SHARED memory: the
+				 * populated region and an in-receiver holder
+				 * of mmap_holder (ready before the server is) */
 };
 
 /* Forks the server and waits until it is the context manager with its

@@ -1,14 +1,16 @@
 #!/bin/sh
 # Guest test: every storm family of binder-storms runs once at a tiny size
 # with payloads verified; the JSON and CSV it leaves parse, have the expected
-# columns, every family is there and their counts are non-zero; and a storm
-# whose server is killed mid-run fails with a clear message, not a hang.
+# columns, every family is there and their counts are non-zero (mmap_holder:
+# hold times and installs too); an mmap_holder region larger than the guest's
+# memory fails clearly; and a storm whose server is killed mid-run fails with
+# a clear message, not a hang.
 # Usage (inside scripts/vm-run): storms_smoke.sh BINDER_STORMS RUN_STORMS
 set -eu
 storms=$1 run_storms=$2
 out=$(mktemp -d)
 "$run_storms" "$storms" "$out/s" --benchmark_min_time=0.01 \
-	--benchmark_filter='pingpong/size:4096|throughput/procs:2|cold_install/threads:4|mmap_contention|shrinker_pressure|oneway/size:128|priority_mix' \
+	--benchmark_filter='pingpong/size:4096|throughput/procs:2|cold_install/threads:4|mmap_contention|shrinker_pressure|oneway/size:128|priority_mix|mmap_holder/kind:smaps_rollup/.*region_mb:(0|32)/|mmap_holder/kind:(smaps|mprotect|munmap)/' \
 	>"$out/log" 2>&1 || { cat "$out/log"; exit 1; }
 /usr/bin/python3 - "$out/s.json" "$out/s.csv" <<'PY'
 import csv, json, sys
@@ -19,12 +21,22 @@ if errors:
     sys.exit("storms_smoke: failed benchmarks: " + "; ".join(errors))
 families = {b["name"].split("/")[0] for b in runs}
 want = {"pingpong", "throughput", "cold_install", "mmap_contention", "shrinker_pressure",
-        "oneway", "priority_mix"}
+        "oneway", "priority_mix", "mmap_holder"}
 if families != want:
     sys.exit(f"storms_smoke: families {sorted(families)}, want {sorted(want)}")
 for b in runs:
     if b["iterations"] <= 0 or b.get("items_per_second", 0) <= 0:
         sys.exit(f"storms_smoke: {b['name']}: no work counted")
+    # Every holder timed its holds without and with binder traffic, and
+    # the receiver installed pages while it held the lock.
+    if b["name"].startswith("mmap_holder/") and "region_mb:0/" not in b["name"]:
+        # (munmap repopulates between holds: it may not hold during so
+        # short a run, only before it)
+        need = ("idle_hold_p50_us", "installs") if "kind:munmap" in b["name"] else \
+            ("hold_p50_us", "idle_hold_p50_us", "holds", "installs")
+        for c in need:
+            if b.get(c, 0) <= 0:
+                sys.exit(f"storms_smoke: {b['name']}: counter {c} is {b.get(c)}")
 rows = list(csv.DictReader(open(sys.argv[2])))
 cols = ["build_id", "kernel", "accel", "vcpus", "rep", "benchmark", "params", "metric", "value", "unit", "better"]
 if not rows or any(c not in rows[0] for c in cols):
@@ -33,6 +45,16 @@ if {r["benchmark"] for r in rows} != want:
     sys.exit("storms_smoke: CSV lacks families")
 print(f"storms_smoke: {len(runs)} runs of {len(families)} families, {len(rows)} CSV rows")
 PY
+# A region the guest cannot hold: one clear error line, a failed run.
+if "$storms" --holder-kind=smaps_rollup --region-mb=16384 --benchmark_min_time=0.01 \
+	>"$out/big.log" 2>&1; then
+	echo "storms_smoke: a 16 GiB mmap_holder region did not fail" >&2
+	exit 1
+fi
+grep -q 'cannot populate a 16384 MiB region' "$out/big.log" || {
+	cat "$out/big.log" >&2
+	exit 1
+}
 # A server that dies mid-run: the storm must fail, loudly and quickly.
 "$storms" --benchmark_filter='pingpong/size:0' --benchmark_min_time=30 >"$out/kill.log" 2>&1 &
 pid=$!
