@@ -39,14 +39,48 @@ bb_source_release() {
 	echo "${up}+deb12-amd64"
 }
 
+# Debian sid, for newer kernels (7.2), through a private apt configuration in
+# the cache: its own sources list and lists directory; the machine's apt
+# sources are never touched. bb_sid_apt apt-get|apt-cache ARGS...
+BB_SID_DIR=$BB_CACHE/apt-sid
+bb_sid_apt() {
+	local tool=$1
+	shift
+	mkdir -p "$BB_SID_DIR/etc" "$BB_SID_DIR/lists/partial" "$BB_SID_DIR/cache/archives/partial"
+	[ -f "$BB_SID_DIR/etc/sources.list" ] ||
+		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian sid main" \
+			>"$BB_SID_DIR/etc/sources.list"
+	"$tool" -o Dir::Etc::SourceList="$BB_SID_DIR/etc/sources.list" -o Dir::Etc::SourceParts=/nonexistent \
+		-o Dir::State::Lists="$BB_SID_DIR/lists" -o Dir::Cache="$BB_SID_DIR/cache" \
+		-o Dir::State::status=/dev/null -o APT::Architecture=amd64 -o APT::Sandbox::User=root "$@"
+}
+
+# The newest sid kernel release of a series (7.2) or of all (empty), from
+# the private lists: linux-binary-<release> packages of the amd64 flavour.
+bb_sid_release() {
+	local series=$1 rel
+	[ -n "$(ls "$BB_SID_DIR/lists" 2>/dev/null | grep -v partial)" ] ||
+		die "no Debian sid package lists in $BB_SID_DIR (run scripts/setup)"
+	rel=$(bb_sid_apt apt-cache pkgnames linux-binary- 2>/dev/null |
+		grep -E "^linux-binary-${series:+${series//./\\.}\\.}[0-9][0-9.]*\+deb[0-9]+-amd64\$" |
+		sed 's/^linux-binary-//' | sort -V | tail -n 1)
+	[ -n "$rel" ] || die "Debian sid carries no linux-binary-${series:+$series.}*-amd64 now (run scripts/setup to refresh its lists)"
+	echo "$rel"
+}
+
 # Map a --kernel argument to a kernel release.
 #   6.12 (default): the release of the installed linux-source-6.12
 #   6.1: the newest linux-image-6.1.0-N-amd64 the archive offers
+#   7.2: the newest 7.2 release Debian sid carries; sid: sid's newest
+#   PATH (with a /): a kernel of your own, see bb_import_kernel
 #   anything else: taken as a full release string
 bb_resolve_kernel() {
 	local k=${1:-6.12} rel
 	case $k in
+	*/*) bb_import_kernel "$k" ;;
 	6.12) bb_source_release ;;
+	7.2) bb_sid_release 7.2 ;;
+	sid) bb_sid_release "" ;;
 	6.1)
 		if [ -s "$BB_CACHE/kernels/6.1.release" ]; then
 			cat "$BB_CACHE/kernels/6.1.release"
@@ -61,7 +95,7 @@ bb_resolve_kernel() {
 		echo "$rel"
 		;;
 	[0-9]*.*-*) echo "$k" ;;
-	*) die "bad --kernel '$k' (want 6.12, 6.1 or a release such as 6.12.117+deb12-amd64)" ;;
+	*) die "bad --kernel '$k' (want 6.12, 6.1, 7.2, sid or a release such as 6.12.117+deb12-amd64)" ;;
 	esac
 }
 
@@ -70,38 +104,127 @@ bb_kernel_dir() {
 	echo "$BB_CACHE/kernels/$1"
 }
 
-# Download and unpack linux-image-RELEASE into the cache (idempotent).
+# Download and unpack a Debian kernel RELEASE into the cache (idempotent):
+# linux-image-RELEASE from the machine's archive (bookworm), or sid's split
+# linux-binary-/linux-modules-/linux-base-RELEASE. Leaves vmlinuz, config,
+# System.map, modules/ (with modules.dep) and package-version.
 bb_fetch_kernel() {
-	local rel=$1 dir tmp deb
+	local rel=$1 dir tmp deb from=bookworm pkgs
 	dir=$(bb_kernel_dir "$rel")
 	[ -f "$dir/.complete" ] && return 0
 	mkdir -p "$BB_CACHE/kernels"
 	tmp=$(mktemp -d "$BB_CACHE/kernels/.fetch.XXXXXX")
-	log "fetching linux-image-$rel into $dir"
-	if ! (cd "$tmp" && apt-get download "linux-image-$rel" >download.log 2>&1); then
-		rm -rf "$tmp"
-		die "cannot download linux-image-$rel from the Debian archive (is it still published? try apt-get update)"
+	pkgs="linux-image-$rel"
+	if ! apt-cache show "linux-image-$rel" 2>/dev/null | grep -q '^Package:' ||
+		bb_sid_apt apt-cache show "linux-binary-$rel" 2>/dev/null | grep -q '^Package:'; then
+		from=sid pkgs="linux-binary-$rel linux-modules-$rel linux-base-$rel"
 	fi
-	deb=$(ls "$tmp"/linux-image-*.deb)
-	mkdir -p "$tmp/root"
-	dpkg-deb -x "$deb" "$tmp/root" || {
+	log "fetching $pkgs ($from) into $dir"
+	# shellcheck disable=SC2086
+	if { [ $from = bookworm ] && ! (cd "$tmp" && apt-get download $pkgs >download.log 2>&1); } ||
+		{ [ $from = sid ] && ! (cd "$tmp" && bb_sid_apt apt-get download $pkgs >download.log 2>&1); }; then
+		local why
+		why=$(grep -m1 -E '^E:' "$tmp/download.log" 2>/dev/null || echo "E: not published (any more?)")
 		rm -rf "$tmp"
-		die "cannot unpack $deb"
-	}
+		die "cannot download kernel $rel from Debian $from (${why#E: }); scripts/setup refreshes the package lists"
+	fi
+	mkdir -p "$tmp/root"
+	for deb in "$tmp"/*.deb; do
+		dpkg-deb -x "$deb" "$tmp/root" || {
+			rm -rf "$tmp"
+			die "cannot unpack $deb"
+		}
+	done
+	mkdir -p "$tmp/out"
+	if [ $from = sid ]; then
+		# Merged /usr: everything lives in usr/lib/modules/RELEASE.
+		local m=$tmp/root/usr/lib/modules/$rel
+		if ! mv "$m/vmlinuz" "$tmp/out/vmlinuz" || ! mv "$m/config" "$tmp/out/config"; then
+			rm -rf "$tmp"
+			die "sid's packages of $rel hold no vmlinuz/config"
+		fi
+		mv "$m/System.map" "$tmp/out/System.map" 2>/dev/null || true
+		mkdir -p "$tmp/root/lib/modules"
+		mv "$m" "$tmp/root/lib/modules/$rel"
+		echo "$(dpkg-deb -f "$tmp"/linux-binary-*.deb Version) (Debian sid)" >"$tmp/out/package-version"
+	else
+		mv "$tmp/root/boot/vmlinuz-$rel" "$tmp/out/vmlinuz"
+		mv "$tmp/root/boot/config-$rel" "$tmp/out/config"
+		mv "$tmp/root/boot/System.map-$rel" "$tmp/out/System.map" 2>/dev/null || true
+		dpkg-deb -f "$tmp"/linux-image-*.deb Version >"$tmp/out/package-version"
+	fi
 	depmod -b "$tmp/root" "$rel" || {
 		rm -rf "$tmp"
 		die "depmod failed for $rel"
 	}
-	mkdir -p "$tmp/out"
-	mv "$tmp/root/boot/vmlinuz-$rel" "$tmp/out/vmlinuz"
-	mv "$tmp/root/boot/config-$rel" "$tmp/out/config"
-	mv "$tmp/root/boot/System.map-$rel" "$tmp/out/System.map" 2>/dev/null || true
 	mv "$tmp/root/lib/modules/$rel" "$tmp/out/modules"
-	dpkg-deb -f "$deb" Version >"$tmp/out/package-version"
 	touch "$tmp/out/.complete"
 	rm -rf "$dir"
 	mv "$tmp/out" "$dir"
 	rm -rf "$tmp"
+}
+
+# A kernel of your own: DIR holds an image (vmlinuz*, boot/vmlinuz-*, bzImage)
+# and lib/modules/<release> (as `make modules_install INSTALL_MOD_PATH=DIR`
+# leaves it; usr/lib/modules works too), or DIR is a kernel build tree
+# (arch/x86/boot/bzImage, modules.order and the built .ko files). It is
+# imported into the cache under "<release>+user-<hash of the image>" (the
+# release every result names) and its modules indexed with depmod; an
+# image that changes is imported again. Prints that name.
+bb_import_kernel() {
+	local path=$1 img= c moddir= rel id dir tmp
+	[ -d "$path" ] || die "--kernel $path: no such directory (want a kernel image plus lib/modules/<release>, or a kernel build tree)"
+	path=$(realpath "$path")
+	for c in "$path"/vmlinuz* "$path"/boot/vmlinuz-* "$path"/bzImage "$path"/arch/x86/boot/bzImage; do
+		[ -f "$c" ] && { img=$c; break; }
+	done
+	[ -n "$img" ] || die "--kernel $path: no kernel image (want vmlinuz*, boot/vmlinuz-*, bzImage or arch/x86/boot/bzImage)"
+	for c in "$path"/lib/modules/*/ "$path"/usr/lib/modules/*/; do
+		[ -d "$c/kernel" ] && { moddir=${c%/}; break; }
+	done
+	if [ -n "$moddir" ]; then
+		rel=$(basename "$moddir")
+	elif [ -f "$path/modules.order" ] && [ -f "$path/include/config/kernel.release" ]; then
+		rel=$(cat "$path/include/config/kernel.release")
+	else
+		die "--kernel $path: no modules (want lib/modules/<release>/ as make modules_install INSTALL_MOD_PATH= leaves it, or a build tree with modules.order)"
+	fi
+	id="$rel+user-$(sha256sum "$img" | cut -c1-8)"
+	dir=$(bb_kernel_dir "$id")
+	if [ ! -f "$dir/.complete" ]; then
+		mkdir -p "$BB_CACHE/kernels"
+		tmp=$(mktemp -d "$BB_CACHE/kernels/.import.XXXXXX")
+		mkdir -p "$tmp/root/lib/modules/$rel"
+		if [ -n "$moddir" ]; then
+			cp -a "$moddir/." "$tmp/root/lib/modules/$rel/"
+		else
+			# A build tree: the modules listed in modules.order, at their paths.
+			local m
+			while read -r m; do
+				m=${m%.o}.ko
+				[ -f "$path/$m" ] || continue
+				mkdir -p "$tmp/root/lib/modules/$rel/kernel/$(dirname "$m")"
+				cp "$path/$m" "$tmp/root/lib/modules/$rel/kernel/$m"
+			done <"$path/modules.order"
+			cp "$path/modules.builtin" "$tmp/root/lib/modules/$rel/" 2>/dev/null || true
+		fi
+		depmod -b "$tmp/root" "$rel" 2>"$tmp/depmod.log" || {
+			rm -rf "$tmp"
+			die "--kernel $path: depmod failed for its modules"
+		}
+		mkdir -p "$tmp/out"
+		mv "$tmp/root/lib/modules/$rel" "$tmp/out/modules"
+		cp "$img" "$tmp/out/vmlinuz"
+		for c in "$path"/config-* "$path"/boot/config-* "$path"/.config; do
+			[ -f "$c" ] && { cp "$c" "$tmp/out/config"; break; }
+		done
+		echo "your kernel $rel from $path" >"$tmp/out/package-version"
+		touch "$tmp/out/.complete"
+		rm -rf "$dir"
+		mv "$tmp/out" "$dir"
+		rm -rf "$tmp"
+	fi
+	echo "$id"
 }
 
 # Path of a module inside an unpacked image (e.g. kernel/fs/9p/9p.ko.xz).
