@@ -2,7 +2,8 @@
 # Test: every patch of kmod/patches/series is clean under the kernel's own
 # scripts/checkpatch.pl --strict (no errors, warnings or checks), and every
 # cumulative prefix of the series builds (scripts/kmod-build all); so are
-# kmod/support/*.patch (test-only additions) and the -unload builds.
+# kmod/support/*.patch (test-only additions), the -unload builds and our
+# fixes of upstream (kmod/upstream-*/*.patch).
 # Usage: checkpatch_test.sh KMOD_BUILD SOURCE_ROOT
 set -eu
 kmod_build=$1 root=$2
@@ -18,9 +19,9 @@ scratch=$(mktemp -d)
 trap 'rm -rf "$scratch"' EXIT
 cd "$scratch"
 bad=0 n=0
-for p in $(sed -e 's/#.*//' "$root/kmod/patches/series") $(cd "$root/kmod" && ls support/*.patch); do
+for p in $(sed -e 's/#.*//' "$root/kmod/patches/series") $(cd "$root/kmod" && ls support/*.patch upstream-*/*.patch); do
 	n=$((n + 1))
-	case $p in support/*) f=$root/kmod/$p ;; *) f=$root/kmod/patches/$p ;; esac
+	case $p in support/* | upstream-*) f=$root/kmod/$p ;; *) f=$root/kmod/patches/$p ;; esac
 	out=$(perl "$checkpatch" --strict --no-tree "$f" 2>&1 || true)
 	total=$(echo "$out" | grep '^total:' || echo "total: (no summary)")
 	echo "$p: $total"
