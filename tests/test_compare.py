@@ -250,6 +250,39 @@ class CompareTest(unittest.TestCase):
         self.assertIn("Behind the receiver's mmap_lock holder", res.stdout)
         self.assertNotIn("## All metrics", res.stdout)
 
+    def test_ours_vs_upstream_and_leaks(self):
+        # A 7.2 build beside 6.12 ones: the report compares them side by side
+        # and shows run-suite --leak-check's leak.csv with verdicts.
+        run = os.path.join(self.dir, "run")
+        os.makedirs(run)
+        rows = []
+        for kernel, build, installs in (("6.12.117+deb12-amd64", "baseline", 270),
+                                        ("6.12.117+deb12-amd64", "patched", 275),
+                                        ("7.2.13+deb14-amd64", "stock", 280)):
+            for rep in (1, 2, 3):
+                rows.append([f"{kernel}:{build}:abc", kernel, "tcg", "2", str(rep), "cold_install",
+                             "t=4", "installs", str(installs + rep), "count", "none"])
+        write_csv(os.path.join(run, "results.csv"), rows)
+        with open(os.path.join(run, "leak.csv"), "w") as f:
+            f.write("build_id,races,lookups,pages_held\n"
+                    "6.12.117+deb12-amd64:patched:abc,230,230,4\n"
+                    "7.2.13+deb14-amd64:stock:abc,342,342,357\n")
+        res = self.run_compare(run, "--out", os.path.join(self.dir, "out"), "--no-plots")
+        self.assertEqual(res.returncode, 0, res.stderr)
+        report = open(os.path.join(self.dir, "out", "report.md")).read()
+        self.assertIn("## Ours vs upstream", report)
+        self.assertIn("| pages installed (traced cold_install run) | 272 | 277 | 282 |", report)
+        self.assertIn("| patched | 230 | 230 | 4 | no leak |", report)
+        self.assertIn("| stock@7.2 | 342 | 342 | 357 | leaks |", report)
+        # Without a newer kernel there is no such section.
+        write_csv(os.path.join(run, "results.csv"), rows[:6])
+        res = self.run_compare(run, "--out", os.path.join(self.dir, "out"), "--no-plots")
+        self.assertNotIn("Ours vs upstream", open(os.path.join(self.dir, "out", "report.md")).read())
+        # A malformed leak.csv is a one-line error.
+        with open(os.path.join(run, "leak.csv"), "w") as f:
+            f.write("build,n\nx,1\n")
+        self.assert_error(self.run_compare(run, "--out", os.path.join(self.dir, "out")), "leak.csv")
+
     def test_bad_flag(self):
         self.assert_error(self.run_compare("--bogus", "x.csv"), "unrecognized arguments: --bogus")
 
