@@ -115,8 +115,11 @@ bb_fetch_kernel() {
 	mkdir -p "$BB_CACHE/kernels"
 	tmp=$(mktemp -d "$BB_CACHE/kernels/.fetch.XXXXXX")
 	pkgs="linux-image-$rel"
-	if ! apt-cache show "linux-image-$rel" 2>/dev/null | grep -q '^Package:' ||
-		bb_sid_apt apt-cache show "linux-binary-$rel" 2>/dev/null | grep -q '^Package:'; then
+	if ! apt-cache show "linux-image-$rel" 2>/dev/null | grep -q '^Package:'; then
+		bb_sid_apt apt-cache show "linux-binary-$rel" 2>/dev/null | grep -q '^Package:' || {
+			rm -rf "$tmp"
+			die "kernel $rel is not in Debian's archive (neither bookworm's linux-image-$rel nor sid's linux-binary-$rel; scripts/setup refreshes the package lists)"
+		}
 		from=sid pkgs="linux-binary-$rel linux-modules-$rel linux-base-$rel"
 	fi
 	log "fetching $pkgs ($from) into $dir"
