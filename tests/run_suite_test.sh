@@ -3,7 +3,8 @@
 # unwritable output directories get a one-line error; a run of
 # baseline,p99,patched with one repetition reports the nonexistent p99 build
 # as failed, still measures the two others and writes a complete results
-# tree with a comparison report; an existing run id is refused and the
+# tree with a comparison report (the mmap_holder section first, the guest
+# boots counted in meta.json); an existing run id is refused and the
 # earlier run is left intact.
 # Usage: run_suite_test.sh PATH/TO/run-suite
 set -u
@@ -51,6 +52,15 @@ for b in baseline patched; do
 		bad "results.csv lacks the $b install counts"
 done
 grep -q '| cold_install |' "$d/report.md" && ok || bad "report.md has no cold_install rows"
+# The mmap_holder storms: rows per build, the report's first section, and
+# the guest boots (with those that failed before the storms) in meta.json.
+for b in baseline patched; do
+	grep -q ":$b:.*,mmap_holder,kind:smaps_rollup;.*region_mb:256;.*,p99_us," "$d/results.csv" && ok ||
+		bad "results.csv lacks the $b mmap_holder p99"
+done
+grep -q "^## Behind the receiver's mmap_lock holder" "$d/report.md" && ok || bad "report.md has no mmap_holder section"
+grep -qE '"guest_boots": \{"total": [2-9][0-9]*, "failed_before_command": [0-9]+' "$d/meta.json" && ok ||
+	bad "meta.json does not count the guest boots"
 ls -a "$tmp/res" | grep -q '^\.run-' && bad "a temporary run directory was left behind" || ok
 before=$(cat "$d/results.csv" | sha256sum)
 one_line_error "existing --run-id" "$run_suite" --builds baseline,patched --reps 1 --out "$tmp/res" --run-id tiny
