@@ -266,7 +266,8 @@ class CompareTest(unittest.TestCase):
         with open(os.path.join(run, "leak.csv"), "w") as f:
             f.write("build_id,races,lookups,pages_held\n"
                     "6.12.117+deb12-amd64:patched:abc,230,230,4\n"
-                    "7.2.13+deb14-amd64:stock:abc,342,342,357\n")
+                    "7.2.13+deb14-amd64:stock:abc,342,342,357\n"
+                    "6.12.117+deb12-amd64:baseline:abc,0,0,18\n")
         res = self.run_compare(run, "--out", os.path.join(self.dir, "out"), "--no-plots")
         self.assertEqual(res.returncode, 0, res.stderr)
         report = open(os.path.join(self.dir, "out", "report.md")).read()
@@ -274,6 +275,7 @@ class CompareTest(unittest.TestCase):
         self.assertIn("| pages installed (traced cold_install run) | 272 | 277 | 282 |", report)
         self.assertIn("| patched | 230 | 230 | 4 | no leak |", report)
         self.assertIn("| stock@7.2 | 342 | 342 | 357 | leaks |", report)
+        self.assertIn("| baseline | 0 | 0 | 18 | race not forced |", report)
         # Without a newer kernel there is no such section.
         write_csv(os.path.join(run, "results.csv"), rows[:6])
         res = self.run_compare(run, "--out", os.path.join(self.dir, "out"), "--no-plots")
