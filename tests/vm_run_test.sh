@@ -55,6 +55,10 @@ check "never boots: names the attempts" grep -q 'did not boot to COMMAND in 2 at
 expect "boot hangs past --boot-timeout" 125 $?
 check "boot hang reported" grep -q 'failed before COMMAND: hung for 1s' "$tmp/err"
 
+"$vm_run" --module none --timeout 2 -- true >"$tmp/out" 2>"$tmp/err"
+expect "--timeout during the boot is final" 124 $?
+check "no boot after --timeout" sh -c "! grep -q 'booting again' '$tmp/err'"
+
 "$vm_run" --module none --timeout 15 -- sleep 600 >"$tmp/out" 2>"$tmp/err"
 expect "hung guest" 124 $?
 check "hang reported" grep -q 'guest hung' "$tmp/err"
