@@ -6,7 +6,9 @@
 set -u
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"$1" --module baseline --out "$tmp/p" -- "$2" -t 4 -r 3 --reclaim || exit 1
+# Sampling at 999 Hz: 3 rounds of 6000-byte transactions gave one sample in
+# binder's install path (CI once got none); 20 rounds of 64 KiB give 10-25.
+"$1" --module baseline --out "$tmp/p" -- "$2" -t 4 -r 20 -s 65536 -m 4M --reclaim || exit 1
 fail=0
 for f in perf.data kallsyms report.txt flame.html binder-install-stacks.txt lock-contention.txt; do
 	[ -s "$tmp/p/$f" ] || { echo "perf_record_test: $f missing or empty" >&2; fail=1; }
