@@ -144,8 +144,10 @@ static int session_open(struct session *s, struct bb_gb_state *st, size_t map,
 	int ret;
 
 	memset(s, 0, sizeof(*s));
-	s->so = (struct bb_server_opts){ dev_path(), map, loopers, reply_cap, oneway_done,
-					 churn_threads, churn, holder };
+	s->so = (struct bb_server_opts){ .dev = dev_path(), .map_size = map, .loopers = loopers,
+					 .reply_cap = reply_cap, .oneway_done = oneway_done,
+					 .churn_threads = churn_threads, .churn = churn,
+					 .holder = holder };
 	s->server = bb_server_spawn(&s->so, &s->err);
 	if (s->server < 0) {
 		bb_gb_skip_with_error(st, s->err.msg);

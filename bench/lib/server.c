@@ -175,6 +175,16 @@ static int server_main(const struct bb_server_opts *o, int ready_fd)
 	if (write(ready_fd, err.msg, strlen(err.msg) + 1) < 0 || err.msg[0])
 		return SERVER_FAILED;
 	close(ready_fd);
+	if (o->unmap_after_us) {
+		struct timespec ts = { (time_t)(o->unmap_after_us / 1000000),
+				       (long)(o->unmap_after_us % 1000000) * 1000 };
+		struct timespec ms = { 0, 1000 * 1000 };
+
+		nanosleep(&ts, NULL);
+		munmap(sv.conn.map, sv.conn.map_size);
+		nanosleep(&ms, NULL);
+		_exit(SERVER_OK);
+	}
 	for (size_t i = 0; i < started; i++)
 		pthread_join(tids[i], NULL);
 	if (o->churn)

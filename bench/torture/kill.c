@@ -75,23 +75,6 @@ static void sleep_us(uint64_t us)
 	nanosleep(&ts, NULL);
 }
 
-/* Processes binder still knows about, from its debugfs state (-1 when
- * debugfs is not available). */
-static long binder_procs(void)
-{
-	FILE *f = fopen("/sys/kernel/debug/binder/state", "r");
-	char line[256];
-	long n = 0;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "proc ", 5))
-			n++;
-	fclose(f);
-	return n;
-}
-
 struct tally {
 	size_t killed_mid_run, finished, server_dead, servers_killed;
 };
@@ -214,13 +197,8 @@ int torture_kill(const struct torture_opts *o, struct bb_errbuf *err)
 	for (size_t r = 0; r < o->rounds && !ret; r++)
 		ret = round_run(o, r, &rng, sh, &t, err);
 	passes = torture_reclaimer_stop(rc);
-	/* Every process is gone: binder releases them in deferred work. */
-	for (int i = 0; i < 100 && !ret; i++) {
-		left = binder_procs();
-		if (left <= 0)
-			break;
-		sleep_us(100000);
-	}
+	if (!ret)
+		left = torture_wait_binder_procs_gone();
 	fprintf(o->log, "kill: %zu rounds, %zu clients each: %" PRIu64 " verified replies, "
 		"%zu clients killed mid-run, %zu finished, %zu servers killed (%zu clients saw it), "
 		"%" PRIu64 " reclaim passes, binder procs left: %ld\n",

@@ -6,6 +6,9 @@
  *   abuse  second mmap, writable mmap, mprotect to writable, mmap from a
  *          forked child, partial munmap and mremap of the binder mapping
  *   fuzz   malformed BINDER_WRITE_READ streams and ioctls from threads
+ *   unmap  the receiver munmap()s its binder mapping under cold installs
+ *   dontneed  a process MADV_DONTNEEDs its binder pages while replies
+ *          install them (races of two installs of one page)
  * Exits 0 when binder behaved, 1 with a one-line error when it did not,
  * 2 for bad usage, 4 when the run hung past --timeout.
  */
@@ -82,14 +85,47 @@ uint64_t torture_reclaimer_stop(struct torture_reclaimer *r)
 	return n;
 }
 
+/* Processes binder still knows about, from its debugfs state (-1 when
+ * debugfs is not available). */
+static long binder_procs(void)
+{
+	FILE *f = fopen("/sys/kernel/debug/binder/state", "r");
+	char line[256];
+	long n = 0;
+
+	if (!f)
+		return -1;
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, "proc ", 5))
+			n++;
+	fclose(f);
+	return n;
+}
+
+long torture_wait_binder_procs_gone(void)
+{
+	struct timespec ts = { 0, 100 * 1000 * 1000 };
+	long left = -1;
+
+	for (int i = 0; i < 100; i++) {
+		left = binder_procs();
+		if (left <= 0)
+			break;
+		nanosleep(&ts, NULL);
+	}
+	return left;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: binder-torture MODE [-d DEVICE] [-s SEED] [-n ROUNDS] [-c CLIENTS]\n"
 		   "                      [-S SECONDS] [--reclaim] [--timeout SECONDS]\n"
-		   "  MODE: kill, churn, abuse or fuzz (see the top of bench/torture/main.c)\n"
-		   "  -n  kill: rounds (default 20); fuzz: operations per thread (default 20000)\n"
-		   "  -c  client processes (kill, default 4) or threads (churn, fuzz: 4)\n"
-		   "  -S  churn: seconds (default 10)\n"
+		   "  MODE: kill, churn, abuse, fuzz, unmap or dontneed (see bench/torture/main.c)\n"
+		   "  -n  kill: rounds (default 20); unmap: rounds (40);\n"
+		   "      fuzz: operations per thread (default 20000)\n"
+		   "  -c  client processes (kill, unmap: default 4) or threads (churn, fuzz,\n"
+		   "      dontneed: 4)\n"
+		   "  -S  churn, dontneed: seconds (default 10)\n"
 		   "  --reclaim  run binder's shrinker in a loop meanwhile\n"
 		   "  --timeout  fail with status 4 if the run takes longer (default 600)\n");
 }
@@ -132,6 +168,8 @@ int main(int argc, char **argv)
 		{ "churn", torture_churn, 0 },
 		{ "abuse", torture_abuse, 0 },
 		{ "fuzz", torture_fuzz, 20000 },
+		{ "unmap", torture_unmap, 40 },
+		{ "dontneed", torture_dontneed, 0 },
 	};
 	struct torture_opts o = { .dev = "/dev/binder", .seed = 1, .clients = 4,
 				  .seconds = 10, .log = stdout };
@@ -180,7 +218,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "binder-torture: error: want exactly one MODE (kill, churn, abuse or fuzz)\n");
+		fprintf(stderr, "binder-torture: error: want exactly one MODE (kill, churn, abuse, fuzz, unmap or dontneed)\n");
 		return 2;
 	}
 	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)

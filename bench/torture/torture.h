@@ -14,9 +14,9 @@
 struct torture_opts {
 	const char *dev;	/* binder device */
 	uint64_t seed;		/* every random choice derives from it */
-	size_t rounds;		/* kill: rounds; fuzz: operations per thread */
+	size_t rounds;		/* kill, unmap: rounds; fuzz: operations per thread */
 	size_t clients;		/* client processes (kill) or threads */
-	double seconds;		/* churn: how long */
+	double seconds;		/* churn, dontneed: how long */
 	int reclaim;		/* run binder's shrinker in a loop meanwhile */
 	FILE *log;		/* the summary lines */
 };
@@ -54,11 +54,18 @@ int torture_reclaimer_start(struct torture_reclaimer **out);
 /* Stops it; returns the number of reclaim passes it made. */
 uint64_t torture_reclaimer_stop(struct torture_reclaimer *r);
 
-/* The modes (kill.c, churn.c, abuse.c, fuzz.c). */
+/* Waits up to 10 s for binder's debugfs state to list no process (binder
+ * releases them in deferred work); returns how many are left, -1 without
+ * debugfs. */
+long torture_wait_binder_procs_gone(void);
+
+/* The modes (kill.c, churn.c, abuse.c, fuzz.c, unmap.c, dontneed.c). */
 int torture_kill(const struct torture_opts *o, struct bb_errbuf *err);
 int torture_churn(const struct torture_opts *o, struct bb_errbuf *err);
 int torture_abuse(const struct torture_opts *o, struct bb_errbuf *err);
 int torture_fuzz(const struct torture_opts *o, struct bb_errbuf *err);
+int torture_unmap(const struct torture_opts *o, struct bb_errbuf *err);
+int torture_dontneed(const struct torture_opts *o, struct bb_errbuf *err);
 
 /* Formats err and returns code (for one-line returns). */
 int torture_fail(struct bb_errbuf *err, int code, const char *fmt, ...)

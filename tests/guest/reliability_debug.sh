@@ -15,4 +15,6 @@ torture=$1 storm=$2
 "$torture" churn -S 8 --reclaim || bb_fail "binder-torture churn"
 "$torture" abuse || bb_fail "binder-torture abuse"
 "$torture" fuzz -n 2000 || bb_fail "binder-torture fuzz"
+"$torture" unmap -n 10 --reclaim || bb_fail "binder-torture unmap"
+"$torture" dontneed -S 5 --reclaim || bb_fail "binder-torture dontneed"
 echo "$BB_TEST: passed on $BB_BUILD_ID"
