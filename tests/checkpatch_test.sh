@@ -21,7 +21,7 @@ trap 'rm -rf "$scratch"' EXIT
 cd "$scratch"
 exceptions=$root/kmod/patches/checkpatch-exceptions
 bad=0 n=0
-for p in $(sed -e 's/#.*//' "$root/kmod/patches/series") $(cd "$root/kmod" && ls support/*.patch upstream-*/*.patch); do
+for p in $("$kmod_build" --series | awk '$1 ~ /^p[0-9]/ { print $2 }') $(cd "$root/kmod" && ls support/*.patch upstream-*/*.patch); do
 	n=$((n + 1))
 	case $p in support/* | upstream-*) f=$root/kmod/$p ;; *) f=$root/kmod/patches/$p ;; esac
 	out=$(perl "$checkpatch" --strict --no-tree --show-types "$f" 2>&1 || true)
