@@ -39,6 +39,7 @@
 #include "lib/echo.h"
 #include "lib/holder.h"
 #include "lib/payload.h"
+#include "lib/reclaim.h"
 #include "lib/server.h"
 #include "lib/stats.h"
 #include "lib/tracecount.h"
@@ -368,11 +369,10 @@ struct burst {
 	struct bb_conn *conn;
 	size_t threads, size, per_thread;
 	pthread_barrier_t start, done;
-	atomic_int stop, failed, reclaiming;
+	atomic_int stop, failed;
 	size_t round;
 	uint64_t *ns;
 	char error[200];
-	long reclaim_passes;
 };
 
 struct burst_worker {
@@ -413,22 +413,6 @@ static void *burst_thread(void *arg)
 		pthread_barrier_wait(&b->done);
 	}
 	free(req);
-	return NULL;
-}
-
-/* The reclaimer of shrinker_pressure: drop_caches in a loop. */
-static void *reclaim_thread(void *arg)
-{
-	struct burst *b = arg;
-
-	while (atomic_load(&b->reclaiming)) {
-		if (bb_write_file("/proc/sys/vm/drop_caches", "2")) {
-			if (!atomic_exchange(&b->failed, 1))
-				snprintf(b->error, sizeof(b->error), "cannot write /proc/sys/vm/drop_caches");
-			break;
-		}
-		b->reclaim_passes++;
-	}
 	return NULL;
 }
 
@@ -545,7 +529,8 @@ static void run_bursts(struct bb_gb_state *st, enum burst_mode mode, int kind)
 	size_t threads = (size_t)bb_gb_range_arg(st, 0), size = (size_t)bb_gb_range_arg(st, 1);
 	struct burst b = { .threads = threads, .size = size };
 	struct burst_worker *w = calloc(threads, sizeof(*w));
-	pthread_t *tids = calloc(threads, sizeof(*tids)), reclaimer;
+	pthread_t *tids = calloc(threads, sizeof(*tids));
+	struct bb_reclaimer *reclaimer = NULL;
 	struct bb_samples lat = { 0 };
 	long installs = 0, before, after;
 	struct bb_churn *churn = NULL;
@@ -592,11 +577,11 @@ static void run_bursts(struct bb_gb_state *st, enum burst_mode mode, int kind)
 		w[i] = (struct burst_worker){ &b, i };
 		pthread_create(&tids[i], NULL, burst_thread, &w[i]);
 	}
-	if (reclaiming) {
-		atomic_store(&b.reclaiming, 1);
-		pthread_create(&reclaimer, NULL, reclaim_thread, &b);
+	if (reclaiming && bb_reclaimer_start(&reclaimer, 0)) {
+		bb_gb_skip_with_error(st, "cannot write /proc/sys/vm/drop_caches (run as root in the guest)");
+		failed = 1;
 	}
-	while (bb_gb_keep_running(st)) {
+	while (!failed && bb_gb_keep_running(st)) {
 		uint64_t t0;
 
 		if (!reclaiming) {
@@ -626,10 +611,15 @@ static void run_bursts(struct bb_gb_state *st, enum burst_mode mode, int kind)
 		for (size_t i = 0; i < threads * b.per_thread; i++)
 			bb_samples_push(&lat, b.ns[i]);
 	}
-	if (reclaiming) {
-		atomic_store(&b.reclaiming, 0);
-		pthread_join(reclaimer, NULL);
-		bb_gb_counter(st, "reclaim_passes", (double)b.reclaim_passes, BB_GB_DEFAULT);
+	if (reclaimer) {
+		int err;
+		uint64_t passes = bb_reclaimer_stop(reclaimer, &err);
+
+		if (err && !failed) {
+			bb_gb_skip_with_error(st, "the reclaimer stopped: cannot write /proc/sys/vm/drop_caches");
+			failed = 1;
+		}
+		bb_gb_counter(st, "reclaim_passes", (double)passes, BB_GB_DEFAULT);
 	}
 	atomic_store(&b.stop, 1);
 	pthread_barrier_wait(&b.start);
@@ -752,11 +742,10 @@ static const size_t prio_sizes[] = { 128, 4096, 16384, 2000, 65536, 512 };
 struct prio_run {
 	struct bb_conn *conn;
 	pthread_barrier_t start, done;
-	atomic_int stop, failed, reclaiming;
+	atomic_int stop, failed;
 	size_t round;
 	uint64_t ns[PRIO_CLASSES][BATCH];
 	char error[200];
-	long reclaim_passes;
 };
 
 struct prio_worker {
@@ -806,20 +795,13 @@ static void *prio_thread(void *arg)
 	return NULL;
 }
 
-static void *prio_reclaim(void *arg)
-{
-	struct prio_run *r = arg;
-
-	while (atomic_load(&r->reclaiming) && !bb_write_file("/proc/sys/vm/drop_caches", "2"))
-		r->reclaim_passes++;
-	return NULL;
-}
-
 static void bm_priority_mix(struct bb_gb_state *st, void *user)
 {
 	struct prio_run *r = calloc(1, sizeof(*r));
 	struct prio_worker w[PRIO_CLASSES];
-	pthread_t tids[PRIO_CLASSES], reclaimer;
+	pthread_t tids[PRIO_CLASSES];
+	struct bb_reclaimer *reclaimer = NULL;
+	uint64_t passes;
 	struct bb_samples lat[PRIO_CLASSES] = { { 0 } };
 	struct session s;
 	int failed = 0;
@@ -840,9 +822,11 @@ static void bm_priority_mix(struct bb_gb_state *st, void *user)
 		w[c] = (struct prio_worker){ r, c };
 		pthread_create(&tids[c], NULL, prio_thread, &w[c]);
 	}
-	atomic_store(&r->reclaiming, 1);
-	pthread_create(&reclaimer, NULL, prio_reclaim, r);
-	while (bb_gb_keep_running(st)) {
+	if (bb_reclaimer_start(&reclaimer, 0)) {
+		bb_gb_skip_with_error(st, "cannot write /proc/sys/vm/drop_caches (run as root in the guest)");
+		failed = 1;
+	}
+	while (!failed && bb_gb_keep_running(st)) {
 		uint64_t t0 = bb_now_ns();
 
 		r->round++;
@@ -858,8 +842,7 @@ static void bm_priority_mix(struct bb_gb_state *st, void *user)
 			for (size_t i = 0; i < BATCH; i++)
 				bb_samples_push(&lat[c], r->ns[c][i]);
 	}
-	atomic_store(&r->reclaiming, 0);
-	pthread_join(reclaimer, NULL);
+	passes = bb_reclaimer_stop(reclaimer, NULL);
 	atomic_store(&r->stop, 1);
 	pthread_barrier_wait(&r->start);
 	for (size_t c = 0; c < PRIO_CLASSES; c++)
@@ -879,7 +862,7 @@ static void bm_priority_mix(struct bb_gb_state *st, void *user)
 		bb_gb_counter(st, name, l.max_ns / 1e3, BB_GB_DEFAULT);
 		bb_samples_free(&lat[c]);
 	}
-	bb_gb_counter(st, "reclaim_passes", (double)r->reclaim_passes, BB_GB_DEFAULT);
+	bb_gb_counter(st, "reclaim_passes", (double)passes, BB_GB_DEFAULT);
 	bb_gb_items_processed(st, bb_gb_iterations_done(st) * (int64_t)(PRIO_CLASSES * BATCH));
 	free(r);
 }

@@ -86,7 +86,7 @@ int torture_churn(const struct torture_opts *o, struct bb_errbuf *err)
 				     .reply_cap = MAX_SIZE, .churn_threads = CHURN_THREADS };
 	struct churn_client cs[64];
 	pthread_t tids[64];
-	struct torture_reclaimer *rc = NULL;
+	struct bb_reclaimer *rc = NULL;
 	struct torture_rng rng;
 	size_t started = 0;
 	uint64_t passes;
@@ -108,7 +108,7 @@ int torture_churn(const struct torture_opts *o, struct bb_errbuf *err)
 		munmap(ch, sizeof(*ch));
 		return torture_fail(err, ret, "cannot open %s: %s", o->dev, strerror(-ret));
 	}
-	if (o->reclaim && (ret = torture_reclaimer_start(&rc)))
+	if (o->reclaim && (ret = bb_reclaimer_start(&rc, TORTURE_RECLAIM_PAUSE_US)))
 		torture_fail(&run.err, ret, "cannot start the reclaimer: %s", strerror(-ret));
 	torture_rng_seed(&rng, o->seed);
 	run.deadline = now_s() + o->seconds;
@@ -120,7 +120,7 @@ int torture_churn(const struct torture_opts *o, struct bb_errbuf *err)
 	}
 	for (size_t i = 0; i < started; i++)
 		pthread_join(tids[i], NULL);
-	passes = torture_reclaimer_stop(rc);
+	passes = bb_reclaimer_stop(rc, NULL);
 	if (ret || run.failed) {
 		bb_server_kill(server);
 		*err = run.err;

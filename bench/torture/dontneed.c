@@ -145,7 +145,7 @@ int torture_dontneed(const struct torture_opts *o, struct bb_errbuf *err)
 				     .reply_cap = MAX_SIZE };
 	struct dn_client cs[64];
 	pthread_t tids[64], ztid;
-	struct torture_reclaimer *rc = NULL;
+	struct bb_reclaimer *rc = NULL;
 	struct torture_rng rng;
 	struct sigaction sa = { .sa_handler = on_sigbus };
 	size_t started = 0;
@@ -164,7 +164,7 @@ int torture_dontneed(const struct torture_opts *o, struct bb_errbuf *err)
 		bb_server_kill(server);
 		return torture_fail(err, ret, "cannot open %s: %s", o->dev, strerror(-ret));
 	}
-	if (o->reclaim && (ret = torture_reclaimer_start(&rc)))
+	if (o->reclaim && (ret = bb_reclaimer_start(&rc, TORTURE_RECLAIM_PAUSE_US)))
 		torture_fail(&run.err, ret, "cannot start the reclaimer: %s", strerror(-ret));
 	if (!ret && (ret = -pthread_create(&ztid, NULL, zapper, &run)))
 		torture_fail(&run.err, ret, "pthread_create: %s", strerror(-ret));
@@ -181,7 +181,7 @@ int torture_dontneed(const struct torture_opts *o, struct bb_errbuf *err)
 	__atomic_store_n(&run.stop, 1, __ATOMIC_RELEASE);
 	if (started || !ret)
 		pthread_join(ztid, NULL);
-	passes = torture_reclaimer_stop(rc);
+	passes = bb_reclaimer_stop(rc, NULL);
 	if (ret || run.error) {
 		bb_server_kill(server);
 		*err = run.err;

@@ -182,7 +182,7 @@ int torture_kill(const struct torture_opts *o, struct bb_errbuf *err)
 {
 	struct shared *sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
 				 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	struct torture_reclaimer *rc = NULL;
+	struct bb_reclaimer *rc = NULL;
 	struct torture_rng rng;
 	struct tally t = { 0 };
 	uint64_t passes;
@@ -191,12 +191,12 @@ int torture_kill(const struct torture_opts *o, struct bb_errbuf *err)
 
 	if (sh == MAP_FAILED)
 		return torture_fail(err, -errno, "mmap: %s", strerror(errno));
-	if (o->reclaim && (ret = torture_reclaimer_start(&rc)))
+	if (o->reclaim && (ret = bb_reclaimer_start(&rc, TORTURE_RECLAIM_PAUSE_US)))
 		return torture_fail(err, ret, "cannot start the reclaimer: %s", strerror(-ret));
 	torture_rng_seed(&rng, o->seed);
 	for (size_t r = 0; r < o->rounds && !ret; r++)
 		ret = round_run(o, r, &rng, sh, &t, err);
-	passes = torture_reclaimer_stop(rc);
+	passes = bb_reclaimer_stop(rc, NULL);
 	if (!ret)
 		left = torture_wait_binder_procs_gone();
 	fprintf(o->log, "kill: %zu rounds, %zu clients each: %" PRIu64 " verified replies, "

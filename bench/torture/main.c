@@ -35,56 +35,6 @@ int torture_fail(struct bb_errbuf *err, int code, const char *fmt, ...)
 	return code;
 }
 
-struct torture_reclaimer {
-	pthread_t tid;
-	int stop;
-	uint64_t passes;
-};
-
-static void *reclaim_loop(void *arg)
-{
-	struct torture_reclaimer *r = arg;
-	struct timespec ts = { 0, 2 * 1000 * 1000 };
-
-	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
-		if (bb_write_file("/proc/sys/vm/drop_caches", "2") == 0)
-			r->passes++;
-		nanosleep(&ts, NULL);
-	}
-	return NULL;
-}
-
-int torture_reclaimer_start(struct torture_reclaimer **out)
-{
-	struct torture_reclaimer *r = calloc(1, sizeof(*r));
-	int ret;
-
-	if (!r)
-		return -ENOMEM;
-	ret = bb_write_file("/proc/sys/vm/drop_caches", "2");
-	if (ret == 0)
-		ret = -pthread_create(&r->tid, NULL, reclaim_loop, r);
-	if (ret) {
-		free(r);
-		return ret;
-	}
-	*out = r;
-	return 0;
-}
-
-uint64_t torture_reclaimer_stop(struct torture_reclaimer *r)
-{
-	uint64_t n;
-
-	if (!r)
-		return 0;
-	__atomic_store_n(&r->stop, 1, __ATOMIC_RELEASE);
-	pthread_join(r->tid, NULL);
-	n = r->passes;
-	free(r);
-	return n;
-}
-
 /* Processes binder still knows about, from its debugfs state (-1 when
  * debugfs is not available). */
 static long binder_procs(void)

@@ -6,6 +6,7 @@
 #define BINDERBENCH_TORTURE_H
 
 #include "lib/echo.h"
+#include "lib/reclaim.h"
 
 #include <stddef.h>
 #include <stdint.h>
@@ -47,12 +48,8 @@ static inline uint64_t torture_rng_below(struct torture_rng *r, uint64_t n)
 	return n ? torture_rng_next(r) % n : 0;
 }
 
-/* A reclaimer thread: writes "2" to /proc/sys/vm/drop_caches (binder's
- * shrinker frees every unused page) until stopped. */
-struct torture_reclaimer;
-int torture_reclaimer_start(struct torture_reclaimer **out);
-/* Stops it; returns the number of reclaim passes it made. */
-uint64_t torture_reclaimer_stop(struct torture_reclaimer *r);
+/* --reclaim: lib/reclaim.h's reclaimer with this pause between passes. */
+#define TORTURE_RECLAIM_PAUSE_US 2000
 
 /* Waits up to 10 s for binder's debugfs state to list no process (binder
  * releases them in deferred work); returns how many are left, -1 without
