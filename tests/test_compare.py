@@ -1,7 +1,9 @@
 #!/usr/bin/python3
 """Tests of scripts/compare on small hand-made CSVs: known medians, a known
 significant/non-significant split with directions, and clear one-line errors
-for malformed, empty and mismatched inputs. Runs with Debian's python3."""
+for malformed, empty and mismatched inputs (the CLI, run as a process); and
+of its package's parts imported directly (bbcompare: load, stats, report).
+Runs with Debian's python3."""
 import csv
 import os
 import subprocess
@@ -9,7 +11,10 @@ import sys
 import tempfile
 import unittest
 
-COMPARE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts", "compare")
+SCRIPTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "scripts")
+COMPARE = os.path.join(SCRIPTS, "compare")
+sys.path.insert(0, SCRIPTS)
+from bbcompare import load, report, schema, stats  # noqa: E402
 HEADER = ["build_id", "kernel", "accel", "vcpus", "rep", "benchmark", "params",
           "metric", "value", "unit", "better"]
 
@@ -305,6 +310,49 @@ class CompareTest(unittest.TestCase):
 
     def test_bad_flag(self):
         self.assert_error(self.run_compare("--bogus", "x.csv"), "unrecognized arguments: --bogus")
+
+
+class PackageTest(unittest.TestCase):
+    """bbcompare's functions, imported: no process, no files but one CSV."""
+
+    def test_schema_is_the_csv_header(self):
+        self.assertEqual(schema.COLUMNS, HEADER)
+
+    def test_verdict_directions(self):
+        ref, other = [10, 11, 12, 10, 11], [5, 6, 5, 6, 5]
+        self.assertEqual(stats.verdict("lower", ref, other, 0.01, -50.0), "better")
+        self.assertEqual(stats.verdict("higher", ref, other, 0.01, -50.0), "worse")
+        self.assertEqual(stats.verdict("lower", ref, other, 0.2, -50.0), "no significant change")
+        self.assertEqual(stats.verdict("none", ref, other, 0.01, -50.0), "(count)")
+        self.assertEqual(stats.verdict("lower", [1, 2], [3, 4], 0.01, 100.0), "too few samples")
+
+    def test_bootstrap_ci_brackets_the_delta(self):
+        import numpy as np
+        rng = np.random.default_rng(1)
+        low, high = stats.bootstrap_delta_ci(np.array([100.0] * 5 + [101.0] * 5),
+                                             np.array([50.0] * 5 + [51.0] * 5), rng)
+        self.assertLessEqual(low, -49.0)
+        self.assertGreaterEqual(high, -51.0)
+        self.assertLess(high, 0)
+
+    def test_natural_key_sorts_numbers(self):
+        names = ["region_mb:256", "region_mb:64", "region_mb:0"]
+        self.assertEqual(sorted(names, key=report.natural_key),
+                         ["region_mb:0", "region_mb:64", "region_mb:256"])
+
+    def test_read_input_rejects_a_bad_value(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "r.csv")
+            write_csv(path, rows_for("baseline", "p50_us", ["12", "x"], "lower"))
+            with self.assertRaisesRegex(schema.InputError, "line 3: value 'x' is not a number"):
+                load.read_input(path)
+
+    def test_read_input_reads_values(self):
+        with tempfile.TemporaryDirectory() as d:
+            path = os.path.join(d, "r.csv")
+            write_csv(path, rows_for("baseline", "p50_us", [12, 14], "lower"))
+            df = load.read_input(path)
+            self.assertEqual(list(df["value"]), [12.0, 14.0])
 
 
 if __name__ == "__main__":
