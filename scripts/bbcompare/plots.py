@@ -5,6 +5,29 @@ import os
 from .report import HEADLINE, holder_frame, short_label
 
 
+def grid(n, cols, width, height):
+    """A figure of n panels in rows of cols (each width x height inches);
+    the panels of the last row that are not needed are hidden."""
+    import matplotlib.pyplot as plt
+    rows = (n + cols - 1) // cols
+    fig, axes = plt.subplots(rows, cols, figsize=(width * cols, height * rows), squeeze=False)
+    for ax in list(axes.flat)[n:]:
+        ax.axis("off")
+    return fig, axes
+
+
+def save(fig, outdir, name, made):
+    """Lays fig out, writes it to outdir/name, closes it, appends the path
+    to made and returns it."""
+    import matplotlib.pyplot as plt
+    fig.tight_layout()
+    path = os.path.join(outdir, name)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    made.append(path)
+    return path
+
+
 def plots(df, builds, outdir):
     import matplotlib.pyplot as plt
     made = []
@@ -13,31 +36,21 @@ def plots(df, builds, outdir):
     timed = df[df["metric"].isin(["p50_us", "p99_us", "max_us", "txn_per_s", "items_per_second"])]
     groups = list(timed.groupby(["benchmark", "params", "metric"], sort=True))
     if groups:
-        cols = 4
-        rows = (len(groups) + cols - 1) // cols
-        fig, axes = plt.subplots(rows, cols, figsize=(4 * cols, 3 * rows), squeeze=False)
+        fig, axes = grid(len(groups), 4, 4, 3)
         for ax, ((bench, params, metric), g) in zip(axes.flat, groups):
             data = [g.loc[g["build"] == b, "value"].to_numpy() for b in builds]
             ax.boxplot(data, labels=builds)
             ax.set_title(f"{bench} {metric}\n{params}", fontsize=7)
             ax.set_ylabel(g["unit"].iloc[0], fontsize=7)
             ax.tick_params(labelsize=7)
-        for ax in list(axes.flat)[len(groups):]:
-            ax.axis("off")
-        fig.tight_layout()
-        path = os.path.join(outdir, "timings.png")
-        fig.savefig(path, dpi=110)
-        plt.close(fig)
-        made.append(path)
+        save(fig, outdir, "timings.png", made)
     # Headline metrics per build in run order: with run-suite --ablation
     # (baseline, p1 ... p9) this shows which patch bought what.
     if len(builds) >= 3:
         present = [(b, m, w) for b, m, w, *_ in HEADLINE
                    if not df[(df.benchmark == b) & (df.metric == m)].empty]
         if present:
-            cols = 3
-            rows = (len(present) + cols - 1) // cols
-            fig, axes = plt.subplots(rows, cols, figsize=(5 * cols, 3 * rows), squeeze=False)
+            fig, axes = grid(len(present), 3, 5, 3)
             for ax, (bench, metric, what) in zip(axes.flat, present):
                 g = df[(df.benchmark == bench) & (df.metric == metric)]
                 med = [g[g.build == b].value.median() for b in builds]
@@ -46,13 +59,7 @@ def plots(df, builds, outdir):
                 ax.set_xticklabels([short_label(b) for b in builds], rotation=45, fontsize=7)
                 ax.set_title(f"{bench}: {what}", fontsize=7)
                 ax.tick_params(labelsize=7)
-            for ax in list(axes.flat)[len(present):]:
-                ax.axis("off")
-            fig.tight_layout()
-            path = os.path.join(outdir, "by_build.png")
-            fig.savefig(path, dpi=110)
-            plt.close(fig)
-            made.append(path)
+            save(fig, outdir, "by_build.png", made)
     locks = df[df["metric"].str.startswith("mmap_")]
     if not locks.empty:
         med = locks.groupby(["build", "metric"])["value"].median().unstack(fill_value=0)
@@ -63,11 +70,7 @@ def plots(df, builds, outdir):
         ax.set_ylabel("mmap_lock acquisitions per cold_install run (median)")
         ax.set_title("mmap_lock acquisitions by cause (binder install / reclaim)")
         ax.legend(fontsize=7)
-        fig.tight_layout()
-        path = os.path.join(outdir, "mmap_lock_by_cause.png")
-        fig.savefig(path, dpi=110)
-        plt.close(fig)
-        made.append(path)
+        save(fig, outdir, "mmap_lock_by_cause.png", made)
     waits = df[df["metric"].str.match(r"^bpf_mmap_[a-z]+_(read|write)_wait_total_us$")]
     if not waits.empty:
         w = waits.assign(cause=waits["metric"].str.extract(r"^bpf_mmap_([a-z]+)_")[0])
@@ -83,21 +86,13 @@ def plots(df, builds, outdir):
             ax.set_title(f"{storm}: total mmap_lock wait by cause of the locker (BPF)\n"
                          f"{ws['params'].iloc[0]}", fontsize=8)
             ax.legend(fontsize=7)
-        fig.tight_layout()
-        path = os.path.join(outdir, "mmap_lock_wait_by_cause.png")
-        fig.savefig(path, dpi=110)
-        plt.close(fig)
-        made.append(path)
+        save(fig, outdir, "mmap_lock_wait_by_cause.png", made)
     tput = df[df["metric"].isin(["items_per_second", "txn_per_s"])]
     if tput["vcpus"].nunique() > 1:
         tput = tput.assign(vcpus=tput["vcpus"].astype(int),
                            what=tput["benchmark"] + " " + tput["params"].str.replace(r";vcpus=\d+", "", regex=True))
         whats = sorted(tput["what"].unique())
-        cols = min(3, len(whats))
-        rows = (len(whats) + cols - 1) // cols
-        fig, axes = plt.subplots(rows, cols, figsize=(5 * cols, 3.5 * rows), squeeze=False)
-        for ax in list(axes.flat)[len(whats):]:
-            ax.axis("off")
+        fig, axes = grid(len(whats), min(3, len(whats)), 5, 3.5)
         for ax, what in zip(axes.flat, whats):
             g = tput[tput["what"] == what]
             for b in builds:
@@ -109,11 +104,7 @@ def plots(df, builds, outdir):
             ax.set_xticks(sorted(g["vcpus"].unique()))
             ax.set_title(what, fontsize=7)
             ax.legend(fontsize=7)
-        fig.tight_layout()
-        path = os.path.join(outdir, "throughput_vs_vcpus.png")
-        fig.savefig(path, dpi=110)
-        plt.close(fig)
-        made.append(path)
+        save(fig, outdir, "throughput_vs_vcpus.png", made)
     return made
 
 
@@ -142,11 +133,7 @@ def holder_plot(df, builds, outdir):
         ax.set_ylabel("transaction p99, ms (median of runs)")
         ax.set_title(f"mmap_holder kind:{kind}", fontsize=9)
         ax.legend(fontsize=7)
-    fig.tight_layout()
-    path = os.path.join(outdir, "mmap_holder_p99_vs_hold.png")
-    fig.savefig(path, dpi=110)
-    plt.close(fig)
-    return [path]
+    return [save(fig, outdir, "mmap_holder_p99_vs_hold.png", [])]
 
 
 def hist_plots(hists, builds, outdir):
@@ -173,11 +160,7 @@ def hist_plots(hists, builds, outdir):
         ax.set_ylabel("fraction of installs per bucket")
         ax.set_title("page-install latency (BPF, all repetitions pooled)")
         ax.legend(fontsize=7)
-        fig.tight_layout()
-        path = os.path.join(outdir, "install_latency_hist.png")
-        fig.savefig(path, dpi=110)
-        plt.close(fig)
-        made.append(path)
+        save(fig, outdir, "install_latency_hist.png", made)
     shown = [(h, t) for h, t in (("install_latency", "page install"),
                                  ("txn_sync_round_trip", "synchronous transaction round trip"),
                                  ("binder_mmap_lock_write", "contended mmap_lock write wait"),
@@ -198,9 +181,5 @@ def hist_plots(hists, builds, outdir):
             ax.set_ylabel("CDF")
             ax.set_title(f"{title} (cold_install, BPF)", fontsize=8)
             ax.legend(fontsize=7)
-        fig.tight_layout()
-        path = os.path.join(outdir, "latency_cdf.png")
-        fig.savefig(path, dpi=110)
-        plt.close(fig)
-        made.append(path)
+        save(fig, outdir, "latency_cdf.png", made)
     return made

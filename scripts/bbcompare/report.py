@@ -4,7 +4,6 @@ sections, the published priority figures and the full metric table.
 import os
 
 from .schema import ALPHA, BOOTSTRAP, SCRIPTS
-from .stats import verdict
 
 
 def fmt(x, spec):
