@@ -243,3 +243,18 @@ bb_kernel_module_path() {
 bb_usage() {
 	sed -n '2,/^[^#]/{/^#/s/^# \{0,1\}//p}' "$1"
 }
+
+# Builds the C tools into $BB_ROOT/build with Meson (configured once), so a
+# script can run them; dies with one line when that fails.
+bb_build_tools() {
+	(
+		cd "$BB_ROOT" || exit 1
+		if [ ! -f build/build.ninja ]; then
+			meson setup build >/dev/null || die "meson setup build failed"
+		fi
+		ninja -C build >/dev/null || die "building the C tools failed (ninja -C build)"
+	) || exit 1
+}
+
+# The header of the results CSV, defined once in scripts/guest/lib.sh.
+BB_RESULTS_HEADER=$(. "$BB_ROOT/scripts/guest/lib.sh" && echo "$BB_RESULTS_HEADER")

@@ -317,6 +317,10 @@ class PackageTest(unittest.TestCase):
 
     def test_schema_is_the_csv_header(self):
         self.assertEqual(schema.COLUMNS, HEADER)
+        # ... and the header the guest scripts and run-suite write.
+        with open(os.path.join(SCRIPTS, "guest", "lib.sh")) as f:
+            line = [x for x in f if x.startswith("BB_RESULTS_HEADER=")][0]
+        self.assertEqual(line.split("=", 1)[1].strip().strip('"').split(","), schema.COLUMNS)
 
     def test_verdict_directions(self):
         ref, other = [10, 11, 12, 10, 11], [5, 6, 5, 6, 5]
