@@ -1,0 +1,45 @@
+/* loader.c - binder-installs' one-line errors and atomically written
+ * output files (loader.h).
+ */
+#include "loader.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <string.h>
+#include <unistd.h>
+
+int err(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "binder-installs: error: ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return 1;
+}
+
+int out_open(struct out *o, const char *path)
+{
+	o->path = path;
+	o->f = NULL;
+	if (!path)
+		return 0;
+	snprintf(o->tmp, sizeof(o->tmp), "%s.tmp.%d", path, (int)getpid());
+	o->f = fopen(o->tmp, "w");
+	return o->f ? 0 : err("cannot write %s: %s", path, strerror(errno));
+}
+
+int out_close(struct out *o, int ok)
+{
+	if (!o->f)
+		return 0;
+	if (fclose(o->f) || !ok || rename(o->tmp, o->path)) {
+		int e = errno;
+
+		unlink(o->tmp);
+		return ok ? err("cannot write %s: %s", o->path, strerror(e)) : 1;
+	}
+	return 0;
+}

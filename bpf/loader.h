@@ -1,0 +1,44 @@
+/* loader.h - what binder-installs' command line (binder_installs.c) and its
+ * reports (report.c) share: the options, atomically written output files
+ * and one-line errors.
+ */
+#ifndef BINDERBENCH_BPF_LOADER_H
+#define BINDERBENCH_BPF_LOADER_H
+
+#include <stdint.h>
+#include <stdio.h>
+
+enum mmap_mode { MMAP_BINDER, MMAP_FULL, MMAP_CONTENDED, MMAP_OFF };
+
+struct options {
+	unsigned int tgid;
+	int proc;
+	uint64_t cgroup;
+	double duration;
+	const char *csv, *keyed, *stacks, *hists, *module;
+	enum mmap_mode mmap;
+	int quiet, prog_stats, no_contention, no_txn;
+	char **command;
+};
+
+/* An output file written aside and renamed into place when complete. */
+struct out {
+	const char *path;
+	char tmp[4096];
+	FILE *f;
+};
+
+/* The mmap_lock tracepoint programs run (every acquisition is followed). */
+static inline int per_acquisition(const struct options *o)
+{
+	return o->mmap == MMAP_FULL || o->mmap == MMAP_BINDER;
+}
+
+/* "binder-installs: error: ..." on stderr; returns 1. */
+int err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Opens path.tmp.PID for writing (nothing when path is NULL). */
+int out_open(struct out *o, const char *path);
+/* Closes it and renames it into place when ok, else removes it. */
+int out_close(struct out *o, int ok);
+
+#endif
