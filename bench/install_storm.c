@@ -10,6 +10,7 @@
 #include "lib/cli.h"
 #include "lib/echo.h"
 #include "lib/payload.h"
+#include "lib/round.h"
 #include "lib/server.h"
 #include "lib/stats.h"
 
@@ -28,21 +29,6 @@ struct options {
 	const char *dev;
 	size_t threads, loopers, rounds, batch, size, map_size;
 	int reclaim, marker;
-};
-
-struct storm {
-	const struct options *o;
-	struct bb_conn conn;
-	pthread_barrier_t start, done;
-	uint64_t *ns; /* rounds * threads * batch timings */
-	atomic_int failed;
-	pthread_mutex_t lock;
-	char error[256];
-};
-
-struct worker {
-	struct storm *s;
-	size_t id;
 };
 
 static void usage(FILE *f)
@@ -140,50 +126,6 @@ static int parse_options(int argc, char **argv, struct options *o)
 
 /* ---- client process ---------------------------------------------------- */
 
-static void storm_fail(struct storm *s, const char *fmt, const char *msg, size_t a, size_t b)
-{
-	pthread_mutex_lock(&s->lock);
-	if (!s->failed) {
-		s->failed = 1;
-		snprintf(s->error, sizeof(s->error), fmt, msg, a, b);
-	}
-	pthread_mutex_unlock(&s->lock);
-}
-
-static void *client_thread(void *arg)
-{
-	struct worker *w = arg;
-	struct storm *s = w->s;
-	const struct options *o = s->o;
-	struct bb_errbuf err = { "" };
-	struct bb_client cl;
-	uint8_t *req = malloc(o->size ? o->size : 1);
-
-	bb_client_init(&cl, &s->conn);
-	for (size_t r = 0; r < o->rounds; r++) {
-		pthread_barrier_wait(&s->start);
-		for (size_t i = 0; i < o->batch && req && !s->failed; i++) {
-			size_t k = (r * o->threads + w->id) * o->batch + i;
-			uint32_t seq = (uint32_t)(k % 0xfffffffeu) + 1;
-			uint64_t t0;
-
-			bb_payload_fill(req, o->size, seq);
-			t0 = bb_now_ns();
-			if (bb_echo_call(&cl, 0, seq, req, o->size, &err))
-				storm_fail(s, "%s (thread %zu, round %zu)", err.msg, w->id, r + 1);
-			s->ns[k] = bb_now_ns() - t0;
-		}
-		/* Free the last reply so the round leaves no page in use. */
-		if (bb_client_flush(&cl, &err))
-			storm_fail(s, "%s (thread %zu, round %zu)", err.msg, w->id, r + 1);
-		if (!req)
-			storm_fail(s, "%s (thread %zu, round %zu)", "out of memory", w->id, r + 1);
-		pthread_barrier_wait(&s->done);
-	}
-	free(req);
-	return NULL;
-}
-
 static int between_rounds(const struct options *o, size_t round)
 {
 	char line[64];
@@ -212,66 +154,73 @@ static int between_rounds(const struct options *o, size_t round)
 
 static int run_client(const struct options *o, pid_t server)
 {
-	size_t n = o->rounds * o->threads * o->batch;
-	struct storm s = { .o = o, .lock = PTHREAD_MUTEX_INITIALIZER };
-	struct worker *w = calloc(o->threads, sizeof(*w));
+	size_t per_round = o->threads * o->batch, n = o->rounds * per_round;
+	struct bb_round_worker *w = calloc(o->threads, sizeof(*w));
 	pthread_t *tids = calloc(o->threads, sizeof(*tids));
+	uint64_t *ns = calloc(n, sizeof(*ns)); /* every round's timings */
+	uint64_t *round_ns = calloc(per_round, sizeof(*round_ns));
 	struct bb_errbuf err = { "" };
 	struct bb_latency lat;
-	uint64_t start, busy = 0;
+	struct bb_conn conn;
+	struct bb_round r;
+	uint64_t busy = 0;
+	size_t started = 0;
 	int ret, rc = 0;
 
-	s.ns = calloc(n, sizeof(*s.ns));
-	if (!w || !tids || !s.ns) {
+	if (!w || !tids || !ns || !round_ns || bb_round_init(&r, o->threads, o->batch, round_ns, 0)) {
 		fprintf(stderr, "install-storm: error: out of memory\n");
 		return 1;
 	}
-	ret = bb_open(&s.conn, o->dev, o->map_size);
+	ret = bb_open(&conn, o->dev, o->map_size);
 	if (ret) {
 		fprintf(stderr, "install-storm: error: client cannot open %s: %s\n", o->dev, strerror(-ret));
 		return 1;
 	}
-	pthread_barrier_init(&s.start, NULL, (unsigned int)o->threads + 1);
-	pthread_barrier_init(&s.done, NULL, (unsigned int)o->threads + 1);
-	for (size_t i = 0; i < o->threads; i++) {
-		w[i] = (struct worker){ &s, i };
-		ret = pthread_create(&tids[i], NULL, client_thread, &w[i]);
+	for (; started < o->threads; started++) {
+		w[started] = (struct bb_round_worker){ .r = &r, .conn = &conn, .slot = started,
+						       .size = o->size };
+		ret = pthread_create(&tids[started], NULL, bb_round_worker_main, &w[started]);
 		if (ret) {
-			fprintf(stderr, "install-storm: error: client thread: %s\n", strerror(ret));
-			bb_server_kill(server);
-			return 1;
+			bb_round_fail(&r, "client thread: %s", strerror(ret));
+			break;
 		}
 	}
-	for (size_t r = 0; r < o->rounds; r++) {
-		if (between_rounds(o, r + 1))
-			s.failed = 1; /* the threads see it and stop sending */
-		start = bb_now_ns();
-		pthread_barrier_wait(&s.start);
-		pthread_barrier_wait(&s.done);
-		busy += bb_now_ns() - start;
+	for (size_t i = 0; i < o->rounds && started == o->threads && !atomic_load(&r.failed); i++) {
+		if (between_rounds(o, i + 1)) {
+			rc = 1; /* said why on stderr */
+			break;
+		}
+		busy += bb_round_run(&r);
+		memcpy(ns + i * per_round, round_ns, per_round * sizeof(*ns));
 	}
-	for (size_t i = 0; i < o->threads; i++)
+	if (started == o->threads)
+		bb_round_stop(&r);
+	else
+		bb_server_kill(server); /* the started threads wait at the barrier: exit now */
+	for (size_t i = 0; i < started && started == o->threads; i++)
 		pthread_join(tids[i], NULL);
-	if (s.failed) {
-		if (s.error[0])
-			fprintf(stderr, "install-storm: error: %s\n", s.error);
+	if (started != o->threads || atomic_load(&r.failed) || rc) {
+		if (r.error[0])
+			fprintf(stderr, "install-storm: error: %s\n", r.error);
 		bb_server_kill(server);
 		return 1;
 	}
-	if (bb_server_stop(&s.conn, server, o->loopers, &err)) {
+	if (bb_server_stop(&conn, server, o->loopers, &err)) {
 		fprintf(stderr, "install-storm: error: stopping the server: %s\n", err.msg);
 		rc = 1;
 	}
-	bb_close(&s.conn);
+	bb_close(&conn);
+	bb_round_destroy(&r);
 	if (!rc) {
-		bb_latency_summarize(s.ns, n, &lat);
+		bb_latency_summarize(ns, n, &lat);
 		bb_print_environment(stdout, "install-storm");
 		printf("install-storm: %zu rounds x %zu threads x %zu transactions of %zu bytes%s, all payloads verified both ways\n",
 		       o->rounds, o->threads, o->batch, o->size, o->reclaim ? ", reclaim between rounds" : "");
 		printf("iterations per sec: %.1f\n", (double)n / ((double)busy / 1e9));
 		bb_print_latency(stdout, &lat);
 	}
-	free(s.ns);
+	free(ns);
+	free(round_ns);
 	free(w);
 	free(tids);
 	return rc;
