@@ -16,9 +16,7 @@
 
 #define MAX_STACK 32
 
-/* Filters and symbol ranges, set by the loader before load. */
-const volatile __u32 target_tgid = 0;		/* locker / installer tgid, 0 = all */
-const volatile __u64 target_cgroup = 0;		/* cgroup v2 id of the locker, 0 = all */
+/* Filters (with shared.bpf.h's) and symbol ranges, set by the loader before load. */
 const volatile bool binder_mms_only = false;	/* mmap_lock of binder processes only */
 const volatile __s32 target_proc = -1;		/* binder proc (receiver pid), -1 = all */
 const volatile __u64 binder_start = 0, binder_end = 0;	/* binder module text */
@@ -125,13 +123,6 @@ static __always_inline void add(void *map, __u32 key, __u64 n)
 static __always_inline void record(__u32 hist, __u64 ns)
 {
 	add(&hists, hist * BI_BUCKETS + bi_hist_index(ns), 1);
-}
-
-static __always_inline int wanted_task(void)
-{
-	if (target_tgid && (bpf_get_current_pid_tgid() >> 32) != target_tgid)
-		return 0;
-	return !target_cgroup || bpf_get_current_cgroup_id() == target_cgroup;
 }
 
 /* An mmap_lock event of interest: filters first, so that nothing else pays

@@ -1,15 +1,10 @@
 /* binder_installs.h - types shared by binder_installs.bpf.c (kernel side) and
- * binder_installs.c (the loader): counters, histogram layout and causes.
+ * the loader: counters, causes and histogram ids (layout in hist_layout.h).
  */
 #ifndef BINDER_INSTALLS_H
 #define BINDER_INSTALLS_H
 
-/* Log-linear latency histogram: values below 16 ns get their own bucket;
- * above, each power of two is split into 16 linear sub-buckets (6 % wide),
- * fine enough for p50/p90/p99/p99.9. */
-#define BI_SUB_BITS 4
-#define BI_SUB (1 << BI_SUB_BITS)
-#define BI_BUCKETS (64 * BI_SUB)
+#include "hist_layout.h"
 
 /* Who took mmap_lock, from the locker's kernel stack (checked in this
  * order): binder's shrinker (binder_alloc_free_page), binder's install path
@@ -57,13 +52,6 @@ struct bi_owner_key {
 	__u32 owner;	/* tgid owning the mm (mm->owner) */
 	__u16 cause;
 	__u16 mode;
-};
-
-struct bi_stat {
-	__u64 count;
-	__u64 total_ns;
-	__u64 max_ns;
-	__u64 hold_ns;	/* owner stats only */
 };
 
 #endif

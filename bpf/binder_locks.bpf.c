@@ -21,9 +21,6 @@
 #include "hist.bpf.h"
 #include "shared.bpf.h"
 
-/* Filters, set by the loader before load. */
-const volatile __u32 target_tgid = 0;	/* waiter / sender tgid, 0 = all */
-const volatile __u64 target_cgroup = 0;	/* cgroup v2 id of waiter / sender, 0 = all */
 
 #define LCB_F_SPIN (1U << 0)
 #define LCB_F_READ (1U << 1)
@@ -120,13 +117,6 @@ static __always_inline void record(__u32 hist, __u64 ns)
 		*v += 1;
 }
 
-static __always_inline int wanted(void)
-{
-	if (target_tgid && (bpf_get_current_pid_tgid() >> 32) != target_tgid)
-		return 0;
-	return !target_cgroup || bpf_get_current_cgroup_id() == target_cgroup;
-}
-
 static __always_inline void remember(void *map, __u64 key)
 {
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
@@ -176,7 +166,7 @@ int BPF_PROG(contention_begin, void *lock, unsigned int flags)
 	__u64 id = bpf_get_current_pid_tgid(), addr = (__u64)lock;
 	struct waiter w = { .lock = addr };
 
-	if (!wanted())
+	if (!wanted_task())
 		return 0;
 	if (bpf_map_lookup_elem(&allocs, &addr)) {
 		w.cls = flags & LCB_F_MUTEX ? BL_ALLOC_MUTEX : BL_ALLOC_SPIN;
@@ -229,7 +219,7 @@ int transaction(struct binder_transaction_ctx *ctx)
 		t.kind = BL_TXN_REPLY_QUEUE;
 	else if (ctx->flags & TF_ONE_WAY)
 		t.kind = BL_TXN_ONEWAY_QUEUE;
-	else if (!wanted())
+	else if (!wanted_task())
 		return 0;
 	else
 		bpf_map_update_elem(&calls, &id, &t.ts, BPF_ANY);

@@ -1,12 +1,11 @@
 /* binder_locks.h - types shared by binder_locks.bpf.c (kernel side) and the
  * binder-installs loader: lock contention classes, per-stack statistics
- * and transaction latency histograms. Histograms use the log-linear layout
- * of binder_installs.h.
+ * and transaction latency histograms (layout in hist_layout.h).
  */
 #ifndef BINDER_LOCKS_H
 #define BINDER_LOCKS_H
 
-#include "binder_installs.h"
+#include "hist_layout.h"
 
 /* Contended locks we follow (lock:contention_begin/end). */
 enum bl_class {

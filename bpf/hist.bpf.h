@@ -1,4 +1,4 @@
-/* hist.bpf.h - the log-linear histogram index (layout in binder_installs.h)
+/* hist.bpf.h - the log-linear histogram index (layout in hist_layout.h)
  * for the BPF programs: values below BI_SUB ns get their own bucket, each
  * power of two above is split into BI_SUB linear sub-buckets. */
 #ifndef BINDERBENCH_HIST_BPF_H

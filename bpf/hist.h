@@ -1,5 +1,5 @@
 /* hist.h - reading and printing the instruments' log-linear histograms
- * (layout in binder_installs.h) from per-CPU array maps: sums over CPUs,
+ * (layout in hist_layout.h) from per-CPU array maps: sums over CPUs,
  * percentiles, and libbpf-tools-style log2 histograms in microseconds.
  */
 #ifndef BINDERBENCH_HIST_H
@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "binder_installs.h"
+#include "hist_layout.h"
 
 struct hist {
 	uint64_t b[BI_BUCKETS];

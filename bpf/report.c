@@ -138,7 +138,8 @@ static void report_installs(struct reporter *rp, struct binder_installs_bpf *sk)
 
 		snprintf(name, sizeof(name), "mmap_%s_%s_%s", cause_names[cm / BI_MODES],
 			 mode_names[cm % BI_MODES], hold ? "hold" : "wait");
-		report_hist(rp, hfd, 1 + k, name);
+		report_hist(rp, hfd, hold ? BI_HIST_HOLD(cm / BI_MODES, cm % BI_MODES) :
+					    BI_HIST_WAIT(cm / BI_MODES, cm % BI_MODES), name);
 	}
 }
 

@@ -1,8 +1,21 @@
-/* shared.bpf.h - what both BPF objects define alike: the map of binder
- * processes' mms (one map at run time: the loader makes binder_installs
- * reuse binder_locks'), and the keyed count/total/max statistic. */
+/* shared.bpf.h - what both BPF objects define alike: the task filters and
+ * their test, the map of binder processes' mms (one map at run time: the
+ * loader makes binder_installs reuse binder_locks'), and the keyed
+ * count/total/max statistic. */
 #ifndef BINDERBENCH_SHARED_BPF_H
 #define BINDERBENCH_SHARED_BPF_H
+
+/* Filters, set by the loader before load. */
+const volatile __u32 target_tgid = 0;	/* the current task's tgid, 0 = all */
+const volatile __u64 target_cgroup = 0;	/* its cgroup v2 id, 0 = all */
+
+/* The current task passes the filters. */
+static __always_inline int wanted_task(void)
+{
+	if (target_tgid && (bpf_get_current_pid_tgid() >> 32) != target_tgid)
+		return 0;
+	return !target_cgroup || bpf_get_current_cgroup_id() == target_cgroup;
+}
 
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
