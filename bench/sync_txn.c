@@ -1,22 +1,18 @@
-/* sync_txn.c - the first storm: a context-manager server process and a client
- * process doing N synchronous transactions of S bytes over /dev/binder, every
- * payload verified end to end, then transactions/s and a latency summary.
+/* sync_txn.c - the first storm: the echo server (lib/server.h, one looper)
+ * and a client process doing N synchronous transactions of S bytes over
+ * /dev/binder, every payload verified end to end, then transactions/s and a
+ * latency summary.
  */
 #include "lib/binder_io.h"
 #include "lib/cli.h"
 #include "lib/echo.h"
 #include "lib/payload.h"
+#include "lib/server.h"
 #include "lib/stats.h"
 
-#include <errno.h>
 #include <getopt.h>
-#include <inttypes.h>
-#include <signal.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 struct options {
 	const char *dev;
@@ -84,41 +80,6 @@ static int parse_options(int argc, char **argv, struct options *o)
 	return 0;
 }
 
-/* Child: become the context manager, report readiness on ready_fd, serve. */
-static int run_server(const struct options *o, int ready_fd)
-{
-	struct bb_server_stats st;
-	struct bb_errbuf err = { "" };
-	struct bb_conn c;
-	char ok = 1;
-	int ret;
-
-	ret = bb_open(&c, o->dev, o->map_size);
-	if (ret) {
-		fprintf(stderr, "sync-txn: error: server cannot open %s: %s\n", o->dev, strerror(-ret));
-		return 1;
-	}
-	ret = bb_become_context_manager(&c);
-	if (ret) {
-		fprintf(stderr, "sync-txn: error: BINDER_SET_CONTEXT_MGR: %s\n", strerror(-ret));
-		return 1;
-	}
-	if (write(ready_fd, &ok, 1) != 1)
-		return 1;
-	close(ready_fd);
-	ret = bb_echo_serve(&c, o->size, &st, &err);
-	bb_close(&c);
-	if (ret) {
-		fprintf(stderr, "sync-txn: error: server: %s\n", err.msg);
-		return 1;
-	}
-	if (st.bad_payloads) {
-		fprintf(stderr, "sync-txn: error: server saw %" PRIu64 " corrupted requests\n", st.bad_payloads);
-		return 1;
-	}
-	return 0;
-}
-
 static void print_summary(const struct options *o, struct bb_latency *l, double secs)
 {
 	bb_print_environment(stdout, "sync-txn");
@@ -159,16 +120,17 @@ static int run_client(const struct options *o, pid_t server)
 		ns[i] = bb_now_ns() - t0;
 		if (ret) {
 			fprintf(stderr, "sync-txn: error: transaction %lu of %lu: %s\n", i + 1, o->n, err.msg);
-			kill(server, SIGKILL);
+			bb_server_kill(server);
 			return 1;
 		}
 	}
 	double secs = (double)(bb_now_ns() - start) / 1e9;
 
-	ret = bb_echo_quit(&cl, 0, &err);
+	ret = bb_client_flush(&cl, &err);
+	if (!ret)
+		ret = bb_server_stop(&c, server, 1, &err);
 	if (ret) {
 		fprintf(stderr, "sync-txn: error: stopping the server: %s\n", err.msg);
-		kill(server, SIGKILL);
 		return 1;
 	}
 	bb_close(&c);
@@ -181,38 +143,20 @@ static int run_client(const struct options *o, pid_t server)
 
 int main(int argc, char **argv)
 {
+	struct bb_errbuf err = { "" };
+	struct bb_server_opts so;
 	struct options o;
-	int pipefd[2], status, rc;
 	pid_t server;
-	char ok;
 
 	if (parse_options(argc, argv, &o))
 		return 2;
-	if (pipe(pipefd)) {
-		perror("sync-txn: error: pipe");
-		return 1;
-	}
-	server = fork();
+	/* One looper: one transaction at a time, as the client sends them. */
+	so = (struct bb_server_opts){ .dev = o.dev, .map_size = o.map_size, .loopers = 1,
+				      .reply_cap = o.size };
+	server = bb_server_spawn(&so, &err);
 	if (server < 0) {
-		perror("sync-txn: error: fork");
+		fprintf(stderr, "sync-txn: error: %s\n", err.msg);
 		return 1;
 	}
-	if (server == 0) {
-		close(pipefd[0]);
-		_exit(run_server(&o, pipefd[1]));
-	}
-	close(pipefd[1]);
-	if (read(pipefd[0], &ok, 1) != 1) {
-		waitpid(server, &status, 0);
-		fprintf(stderr, "sync-txn: error: the server failed to start\n");
-		return 1;
-	}
-	close(pipefd[0]);
-	rc = run_client(&o, server);
-	if (waitpid(server, &status, 0) < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-		if (rc == 0)
-			fprintf(stderr, "sync-txn: error: the server failed\n");
-		rc = 1;
-	}
-	return rc;
+	return run_client(&o, server);
 }
