@@ -35,12 +35,6 @@ static void usage(FILE *f)
 		   "  defaults: -t 4 -l 4 -r 10 -b 4 -s 6000 -m 1M\n");
 }
 
-static int bad(const char *what, const char *arg, const char *want)
-{
-	fprintf(stderr, "install-storm: error: bad %s '%s' (want %s)\n", what, arg, want);
-	return -1;
-}
-
 static int parse_options(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
@@ -67,27 +61,27 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 't':
 			if (bb_parse_range(optarg, 1, 256, &o->threads))
-				return bad("-t", optarg, "1..256");
+				return bb_bad_value("install-storm", "-t", optarg, "1..256"), -1;
 			break;
 		case 'l':
 			if (bb_parse_range(optarg, 1, 256, &o->loopers))
-				return bad("-l", optarg, "1..256");
+				return bb_bad_value("install-storm", "-l", optarg, "1..256"), -1;
 			break;
 		case 'r':
 			if (bb_parse_range(optarg, 1, 1000000, &o->rounds))
-				return bad("-r", optarg, "1..1000000");
+				return bb_bad_value("install-storm", "-r", optarg, "1..1000000"), -1;
 			break;
 		case 'b':
 			if (bb_parse_range(optarg, 1, 100000, &o->batch))
-				return bad("-b", optarg, "1..100000");
+				return bb_bad_value("install-storm", "-b", optarg, "1..100000"), -1;
 			break;
 		case 's':
 			if (bb_parse_range(optarg, 0, 4 << 20, &o->size))
-				return bad("-s", optarg, "0..4M bytes");
+				return bb_bad_value("install-storm", "-s", optarg, "0..4M bytes"), -1;
 			break;
 		case 'm':
 			if (bb_parse_range(optarg, 4096, 4 << 20, &o->map_size))
-				return bad("-m", optarg, "4K..4M bytes");
+				return bb_bad_value("install-storm", "-m", optarg, "4K..4M bytes"), -1;
 			break;
 		case 'R':
 			o->reclaim = 1;

@@ -51,16 +51,16 @@ static int parse_options(int argc, char **argv, struct options *o)
 			break;
 		case 'n':
 			if (bb_parse_size(optarg, &v) || v == 0 || v > 100000000)
-				return fprintf(stderr, "sync-txn: error: bad -n '%s' (want 1..100000000)\n", optarg), -1;
+				return bb_bad_value("sync-txn", "-n", optarg, "1..100000000"), -1;
 			o->n = v;
 			break;
 		case 's':
 			if (bb_parse_size(optarg, &o->size) || o->size > 4 * 1024 * 1024)
-				return fprintf(stderr, "sync-txn: error: bad -s '%s' (want 0..4M bytes)\n", optarg), -1;
+				return bb_bad_value("sync-txn", "-s", optarg, "0..4M bytes"), -1;
 			break;
 		case 'm':
 			if (bb_parse_size(optarg, &o->map_size) || o->map_size < 4096 || o->map_size > 4 * 1024 * 1024)
-				return fprintf(stderr, "sync-txn: error: bad -m '%s' (want 4K..4M bytes)\n", optarg), -1;
+				return bb_bad_value("sync-txn", "-m", optarg, "4K..4M bytes"), -1;
 			break;
 		case 'h':
 			usage(stdout);

@@ -65,3 +65,12 @@ int bb_bad_option(const char *prog, char **argv, int optind)
 		prog, optind > 0 ? argv[optind - 1] : "?");
 	return 2;
 }
+
+int bb_bad_value(const char *prog, const char *what, const char *arg, const char *want)
+{
+	if (want)
+		fprintf(stderr, "%s: error: bad %s '%s' (want %s)\n", prog, what, arg, want);
+	else
+		fprintf(stderr, "%s: error: bad %s '%s' (see --help)\n", prog, what, arg);
+	return 2;
+}

@@ -16,6 +16,10 @@ int bb_parse_range(const char *s, size_t lo, size_t hi, size_t *out);
  * option or missing value in 'ARG' (see --help)" and returns 2, the exit
  * status for bad usage. */
 int bb_bad_option(const char *prog, char **argv, int optind);
+/* For a value that does not parse or is out of range: prints "PROG: error:
+ * bad WHAT 'ARG' (want WANT)", or "(see --help)" without WANT, and returns
+ * 2, the exit status for bad usage. */
+int bb_bad_value(const char *prog, const char *what, const char *arg, const char *want);
 /* Writes text to an existing file such as /proc/sys/vm/drop_caches;
  * returns 0 or -errno. */
 int bb_write_file(const char *path, const char *text);

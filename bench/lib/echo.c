@@ -10,7 +10,7 @@
 
 #define READ_CAP 256
 
-static int fail(struct bb_errbuf *err, int code, const char *fmt, ...)
+int bb_fail(struct bb_errbuf *err, int code, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -27,13 +27,13 @@ static int fatal_return(const struct bb_return *r, struct bb_errbuf *err)
 {
 	switch (r->cmd) {
 	case BR_DEAD_REPLY:
-		return fail(err, -EPIPE, "BR_DEAD_REPLY: the other side is dead");
+		return bb_fail(err, -EPIPE, "BR_DEAD_REPLY: the other side is dead");
 	case BR_FAILED_REPLY:
-		return fail(err, -EIO, "BR_FAILED_REPLY: the driver could not deliver the transaction");
+		return bb_fail(err, -EIO, "BR_FAILED_REPLY: the driver could not deliver the transaction");
 	case BR_FROZEN_REPLY:
-		return fail(err, -EAGAIN, "BR_FROZEN_REPLY: the target is frozen");
+		return bb_fail(err, -EAGAIN, "BR_FROZEN_REPLY: the target is frozen");
 	case BR_ERROR:
-		return fail(err, -EIO, "BR_ERROR %d from the driver", r->u.value);
+		return bb_fail(err, -EIO, "BR_ERROR %d from the driver", r->u.value);
 	default:
 		return 0;
 	}
@@ -55,7 +55,7 @@ int bb_echo_serve_counted(struct bb_conn *c, size_t reply_cap, uint64_t *oneway_
 
 	reply = malloc(reply_cap ? reply_cap : 1);
 	if (!reply)
-		return fail(err, -ENOMEM, "out of memory for a %zu byte reply", reply_cap);
+		return bb_fail(err, -ENOMEM, "out of memory for a %zu byte reply", reply_cap);
 	memset(st, 0, sizeof(*st));
 	bb_wbuf_reset(&w);
 	bb_put_cmd(&w, BC_ENTER_LOOPER);
@@ -66,11 +66,11 @@ int bb_echo_serve_counted(struct bb_conn *c, size_t reply_cap, uint64_t *oneway_
 
 		ret = bb_write_read(c, w.data, w.len, &wdone, rbuf, quit ? 0 : sizeof(rbuf), &rlen);
 		if (ret) {
-			ret = fail(err, ret, "BINDER_WRITE_READ: %s", strerror(-ret));
+			ret = bb_fail(err, ret, "BINDER_WRITE_READ: %s", strerror(-ret));
 			break;
 		}
 		if (wdone != w.len) {
-			ret = fail(err, -EIO, "driver consumed %zu of %zu command bytes", wdone, w.len);
+			ret = bb_fail(err, -EIO, "driver consumed %zu of %zu command bytes", wdone, w.len);
 			break;
 		}
 		bb_wbuf_reset(&w);
@@ -102,7 +102,7 @@ int bb_echo_serve_counted(struct bb_conn *c, size_t reply_cap, uint64_t *oneway_
 					st->bad_payloads++;
 				st->oneway++;
 				if (bb_put_free_buffer(&w, td->data.ptr.buffer)) {
-					ret = fail(err, -ENOSPC, "command buffer full");
+					ret = bb_fail(err, -ENOSPC, "command buffer full");
 					break;
 				}
 				if (oneway_done)
@@ -125,12 +125,12 @@ int bb_echo_serve_counted(struct bb_conn *c, size_t reply_cap, uint64_t *oneway_
 			st->served++;
 			if (bb_put_free_buffer(&w, td->data.ptr.buffer) ||
 			    bb_put_txn(&w, BC_REPLY, 0, code, 0, reply, size)) {
-				ret = fail(err, -ENOSPC, "command buffer full");
+				ret = bb_fail(err, -ENOSPC, "command buffer full");
 				break;
 			}
 		}
 		if (!ret && n < 0)
-			ret = fail(err, n, "malformed read buffer from the driver (%s)", strerror(-n));
+			ret = bb_fail(err, n, "malformed read buffer from the driver (%s)", strerror(-n));
 	}
 	free(reply);
 	return ret;
@@ -162,9 +162,9 @@ static int call(struct bb_client *cl, uint32_t handle, uint32_t code,
 
 		ret = bb_write_read(cl->conn, w.data, w.len, &wdone, rbuf, sizeof(rbuf), &rlen);
 		if (ret)
-			return fail(err, ret, "BINDER_WRITE_READ: %s", strerror(-ret));
+			return bb_fail(err, ret, "BINDER_WRITE_READ: %s", strerror(-ret));
 		if (wdone != w.len)
-			return fail(err, -EIO, "driver consumed %zu of %zu command bytes", wdone, w.len);
+			return bb_fail(err, -EIO, "driver consumed %zu of %zu command bytes", wdone, w.len);
 		bb_wbuf_reset(&w);
 		while ((n = bb_parse_return(rbuf, rlen, &off, &r)) == 1) {
 			const struct binder_transaction_data *td;
@@ -173,7 +173,7 @@ static int call(struct bb_client *cl, uint32_t handle, uint32_t code,
 			if (ret)
 				return ret;
 			if (r.cmd == BR_TRANSACTION || r.cmd == BR_TRANSACTION_SEC_CTX)
-				return fail(err, -EPROTO, "unexpected incoming transaction on a client");
+				return bb_fail(err, -EPROTO, "unexpected incoming transaction on a client");
 			if (r.cmd != BR_REPLY)
 				continue;
 			td = bb_return_txn(&r);
@@ -182,18 +182,18 @@ static int call(struct bb_client *cl, uint32_t handle, uint32_t code,
 			if (code == BB_CODE_QUIT)
 				return 0;
 			if (td->code != BB_REPLY_OK)
-				return fail(err, -EBADMSG, "server saw a corrupted request (seq %u)", code);
+				return bb_fail(err, -EBADMSG, "server saw a corrupted request (seq %u)", code);
 			if (td->data_size != size)
-				return fail(err, -EBADMSG, "reply of %llu bytes to a %zu byte request (seq %u)",
+				return bb_fail(err, -EBADMSG, "reply of %llu bytes to a %zu byte request (seq %u)",
 					    (unsigned long long)td->data_size, size, code);
 			long bad = bb_payload_check((const void *)(uintptr_t)td->data.ptr.buffer,
 						    size, code ^ BB_REPLY_SALT);
 			if (bad >= 0)
-				return fail(err, -EBADMSG, "reply corrupted at byte %ld (seq %u)", bad, code);
+				return bb_fail(err, -EBADMSG, "reply corrupted at byte %ld (seq %u)", bad, code);
 			return 0;
 		}
 		if (n < 0)
-			return fail(err, n, "malformed read buffer from the driver (%s)", strerror(-n));
+			return bb_fail(err, n, "malformed read buffer from the driver (%s)", strerror(-n));
 	}
 }
 
@@ -201,7 +201,7 @@ int bb_echo_call(struct bb_client *cl, uint32_t handle, uint32_t seq,
 		 const void *req, size_t size, struct bb_errbuf *err)
 {
 	if (seq == BB_CODE_QUIT)
-		return fail(err, -EINVAL, "sequence number 0 is reserved");
+		return bb_fail(err, -EINVAL, "sequence number 0 is reserved");
 	return call(cl, handle, seq, req, size, err);
 }
 
@@ -213,7 +213,7 @@ int bb_echo_send_oneway(struct bb_client *cl, uint32_t handle, uint32_t seq,
 	int ret;
 
 	if (seq == BB_CODE_QUIT)
-		return fail(err, -EINVAL, "sequence number 0 is reserved");
+		return bb_fail(err, -EINVAL, "sequence number 0 is reserved");
 	bb_wbuf_reset(&w);
 	if (cl->has_pending_free)
 		bb_put_free_buffer(&w, cl->pending_free);
@@ -226,9 +226,9 @@ int bb_echo_send_oneway(struct bb_client *cl, uint32_t handle, uint32_t seq,
 
 		ret = bb_write_read(cl->conn, w.data, w.len, &wdone, rbuf, sizeof(rbuf), &rlen);
 		if (ret)
-			return fail(err, ret, "BINDER_WRITE_READ: %s", strerror(-ret));
+			return bb_fail(err, ret, "BINDER_WRITE_READ: %s", strerror(-ret));
 		if (wdone != w.len)
-			return fail(err, -EIO, "driver consumed %zu of %zu command bytes", wdone, w.len);
+			return bb_fail(err, -EIO, "driver consumed %zu of %zu command bytes", wdone, w.len);
 		bb_wbuf_reset(&w);
 		while ((n = bb_parse_return(rbuf, rlen, &off, &r)) == 1) {
 			ret = fatal_return(&r, err);
@@ -238,7 +238,7 @@ int bb_echo_send_oneway(struct bb_client *cl, uint32_t handle, uint32_t seq,
 				return 0;
 		}
 		if (n < 0)
-			return fail(err, n, "malformed read buffer from the driver (%s)", strerror(-n));
+			return bb_fail(err, n, "malformed read buffer from the driver (%s)", strerror(-n));
 	}
 }
 
@@ -260,5 +260,5 @@ int bb_client_flush(struct bb_client *cl, struct bb_errbuf *err)
 	bb_put_free_buffer(&w, cl->pending_free);
 	cl->has_pending_free = 0;
 	ret = bb_write_read(cl->conn, w.data, w.len, NULL, NULL, 0, NULL);
-	return ret ? fail(err, ret, "BC_FREE_BUFFER: %s", strerror(-ret)) : 0;
+	return ret ? bb_fail(err, ret, "BC_FREE_BUFFER: %s", strerror(-ret)) : 0;
 }

@@ -21,6 +21,11 @@ struct bb_errbuf {
 	char msg[200];
 };
 
+/* Formats a one-line reason into err (when not NULL) and returns code: the
+ * library's and the drivers' way to fail, "return bb_fail(err, -EIO, ...)". */
+int bb_fail(struct bb_errbuf *err, int code, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
 struct bb_server_stats {
 	uint64_t served;
 	uint64_t bad_payloads;

@@ -1,12 +1,11 @@
 /* holder.c - the region and the mmap_lock holders of holder.h. */
 #include "holder.h"
+#include "stats.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <stdio.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <time.h>
 #include <unistd.h>
 
 #define PAGE 4096u
@@ -22,14 +21,6 @@ const char *bb_hold_kind_name(int kind)
 int bb_hold_in_receiver(int kind)
 {
 	return kind == BB_HOLD_MPROTECT || kind == BB_HOLD_MUNMAP;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 static void record(struct bb_holder *h, int phase, uint64_t dt)
@@ -91,7 +82,7 @@ static void *receiver_holder(void *arg)
 
 	while (!stopping(h)) {
 		int phase = __atomic_load_n(&h->phase, __ATOMIC_ACQUIRE);
-		uint64_t t0 = now_ns();
+		uint64_t t0 = bb_now_ns();
 
 		if (h->kind == BB_HOLD_MPROTECT) {
 			writable = !writable;
@@ -100,13 +91,13 @@ static void *receiver_holder(void *arg)
 				set_error(h, "mprotect", errno);
 				break;
 			}
-			record(h, phase, now_ns() - t0);
+			record(h, phase, bb_now_ns() - t0);
 		} else {
 			if (munmap(h->region, h->region_bytes)) {
 				set_error(h, "munmap", errno);
 				break;
 			}
-			record(h, phase, now_ns() - t0);
+			record(h, phase, bb_now_ns() - t0);
 			h->region = map_region(h->region_bytes);
 			if (!h->region) {
 				set_error(h, "mapping the region again", ENOMEM);
@@ -183,7 +174,7 @@ static int reader_main(struct bb_holder *h, const char *path)
 
 	while (!stopping(h)) {
 		int phase = __atomic_load_n(&h->phase, __ATOMIC_ACQUIRE);
-		uint64_t t0 = now_ns();
+		uint64_t t0 = bb_now_ns();
 		int fd = open(path, O_RDONLY | O_CLOEXEC);
 		ssize_t n;
 
@@ -198,7 +189,7 @@ static int reader_main(struct bb_holder *h, const char *path)
 			set_error(h, path, errno);
 			return 1;
 		}
-		record(h, phase, now_ns() - t0);
+		record(h, phase, bb_now_ns() - t0);
 		pause_gap(h);
 	}
 	return 0;

@@ -1,17 +1,12 @@
 /* server.c - the forked multi-looper echo server (server.h). */
 #include "server.h"
+#include "stats.h"
 
 #include <errno.h>
-#include <pthread.h>
-#include <signal.h>
-#include <stdarg.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
-#include <time.h>
-#include <unistd.h>
 
 /* Exit statuses of the server process. */
 enum { SERVER_OK = 0, SERVER_FAILED = 1, SERVER_BAD_PAYLOAD = 3 };
@@ -24,16 +19,6 @@ struct server {
 	int failed;
 	uint64_t bad_payloads;
 };
-
-static int fail(struct bb_errbuf *err, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-	return code;
-}
 
 static void *looper(void *arg)
 {
@@ -50,17 +35,9 @@ static void *looper(void *arg)
 	return NULL;
 }
 
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static void churn_record(struct bb_churn *ch, enum bb_churn_kind k, uint64_t t0)
 {
-	uint64_t dt = now_ns() - t0;
+	uint64_t dt = bb_now_ns() - t0;
 	uint64_t i = __atomic_fetch_add(&ch->n[k], 1, __ATOMIC_RELAXED);
 
 	if (i < BB_CHURN_CAP)
@@ -100,7 +77,7 @@ static void *churn(void *arg)
 	const size_t pages = 16, len = pages * 4096;
 
 	while (!__atomic_load_n(&ch->stop, __ATOMIC_ACQUIRE)) {
-		uint64_t t0 = now_ns();
+		uint64_t t0 = bb_now_ns();
 		volatile char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
 					MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 
@@ -108,16 +85,16 @@ static void *churn(void *arg)
 			continue;
 		churn_record(ch, BB_CHURN_MMAP, t0);
 		for (size_t i = 0; i < pages; i++) {
-			t0 = now_ns();
+			t0 = bb_now_ns();
 			p[i * 4096] = 1;
 			churn_record(ch, BB_CHURN_FAULT, t0);
 		}
 		if (ch->more_mm_ops)
 			p = more_mm_ops(ch, p, len);
-		t0 = now_ns();
+		t0 = bb_now_ns();
 		mprotect((void *)p, len, PROT_READ);
 		churn_record(ch, BB_CHURN_MPROTECT, t0);
-		t0 = now_ns();
+		t0 = bb_now_ns();
 		munmap((void *)p, len);
 		churn_record(ch, BB_CHURN_MUNMAP, t0);
 	}
@@ -150,25 +127,25 @@ static int server_main(const struct bb_server_opts *o, int ready_fd)
 	int ret;
 
 	if (!tids)
-		fail(&err, -ENOMEM, "out of memory");
+		bb_fail(&err, -ENOMEM, "out of memory");
 	else if ((ret = bb_open(&sv.conn, o->dev, o->map_size)))
-		fail(&err, ret, "server cannot open %s: %s", o->dev, strerror(-ret));
+		bb_fail(&err, ret, "server cannot open %s: %s", o->dev, strerror(-ret));
 	else if ((ret = become_manager(&sv.conn)))
-		fail(&err, ret, "BINDER_SET_CONTEXT_MGR: %s", strerror(-ret));
+		bb_fail(&err, ret, "BINDER_SET_CONTEXT_MGR: %s", strerror(-ret));
 	for (; !err.msg[0] && started < o->loopers; started++) {
 		ret = pthread_create(&tids[started], NULL, looper, &sv);
 		if (ret)
-			fail(&err, -ret, "server thread: %s", strerror(ret));
+			bb_fail(&err, -ret, "server thread: %s", strerror(ret));
 	}
 	pthread_t *ctids = calloc(o->churn_threads ? o->churn_threads : 1, sizeof(*ctids));
 	size_t churning = 0;
 
 	if (!ctids && !err.msg[0])
-		fail(&err, -ENOMEM, "out of memory");
+		bb_fail(&err, -ENOMEM, "out of memory");
 	for (; !err.msg[0] && o->churn && churning < o->churn_threads; churning++) {
 		ret = pthread_create(&ctids[churning], NULL, churn, o->churn);
 		if (ret)
-			fail(&err, -ret, "churn thread: %s", strerror(ret));
+			bb_fail(&err, -ret, "churn thread: %s", strerror(ret));
 	}
 	if (!err.msg[0] && o->holder)
 		bb_holder_start_receiver(o->holder, &err);
@@ -209,12 +186,12 @@ pid_t bb_server_spawn(const struct bb_server_opts *o, struct bb_errbuf *err)
 	pid_t pid;
 
 	if (pipe(pipefd))
-		return fail(err, -errno, "pipe: %s", strerror(errno));
+		return bb_fail(err, -errno, "pipe: %s", strerror(errno));
 	pid = fork();
 	if (pid < 0) {
 		close(pipefd[0]);
 		close(pipefd[1]);
-		return fail(err, -errno, "fork: %s", strerror(errno));
+		return bb_fail(err, -errno, "fork: %s", strerror(errno));
 	}
 	if (pid == 0) {
 		close(pipefd[0]);
@@ -225,7 +202,7 @@ pid_t bb_server_spawn(const struct bb_server_opts *o, struct bb_errbuf *err)
 	close(pipefd[0]);
 	if (n <= 0 || msg.msg[0]) {
 		waitpid(pid, &status, 0);
-		return fail(err, -EIO, "the server failed to start: %s",
+		return bb_fail(err, -EIO, "the server failed to start: %s",
 			    msg.msg[0] ? msg.msg : "it died");
 	}
 	return pid;
@@ -245,13 +222,13 @@ int bb_server_stop(struct bb_conn *c, pid_t pid, size_t loopers, struct bb_errbu
 		}
 	}
 	if (waitpid(pid, &status, 0) < 0)
-		return fail(err, -errno, "waitpid: %s", strerror(errno));
+		return bb_fail(err, -errno, "waitpid: %s", strerror(errno));
 	if (!WIFEXITED(status))
-		return fail(err, -EIO, "the server died with signal %d", WTERMSIG(status));
+		return bb_fail(err, -EIO, "the server died with signal %d", WTERMSIG(status));
 	if (WEXITSTATUS(status) == SERVER_BAD_PAYLOAD)
-		return fail(err, -EBADMSG, "the server received corrupted requests");
+		return bb_fail(err, -EBADMSG, "the server received corrupted requests");
 	if (WEXITSTATUS(status))
-		return fail(err, -EIO, "the server failed (status %d)", WEXITSTATUS(status));
+		return bb_fail(err, -EIO, "the server failed (status %d)", WEXITSTATUS(status));
 	return 0;
 }
 

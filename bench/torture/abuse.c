@@ -220,7 +220,7 @@ int torture_abuse(const struct torture_opts *o, struct bb_errbuf *err)
 		pid_t pid;
 
 		if (pipe(pipefd)) {
-			ret = torture_fail(err, -errno, "pipe: %s", strerror(errno));
+			ret = bb_fail(err, -errno, "pipe: %s", strerror(errno));
 			break;
 		}
 		pid = fork();
@@ -237,11 +237,11 @@ int torture_abuse(const struct torture_opts *o, struct bb_errbuf *err)
 			why[0] = 0;
 		close(pipefd[0]);
 		if (pid < 0 || waitpid(pid, &status, 0) < 0) {
-			ret = torture_fail(err, -errno, "fork: %s", strerror(errno));
+			ret = bb_fail(err, -errno, "fork: %s", strerror(errno));
 			break;
 		}
 		if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-			ret = torture_fail(err, -EIO, "%s: %s", checks[i].name,
+			ret = bb_fail(err, -EIO, "%s: %s", checks[i].name,
 					   why[0] ? why : "the check process died");
 			break;
 		}

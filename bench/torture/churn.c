@@ -8,14 +8,13 @@
 #include "torture.h"
 #include "lib/payload.h"
 #include "lib/server.h"
+#include "lib/stats.h"
 
 #include <errno.h>
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <time.h>
 
 #define MAX_SIZE (128u << 10)
 #define CHURN_THREADS 2
@@ -35,14 +34,6 @@ struct churn_client {
 	uint64_t seed;
 };
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void *client(void *arg)
 {
 	struct churn_client *c = arg;
@@ -55,7 +46,7 @@ static void *client(void *arg)
 
 	torture_rng_seed(&rng, c->seed);
 	bb_client_init(&cl, &run->conn);
-	for (uint32_t seq = 1; !ret && now_s() < run->deadline &&
+	for (uint32_t seq = 1; !ret && bb_now_ns() / 1e9 < run->deadline &&
 	     !__atomic_load_n(&run->failed, __ATOMIC_RELAXED); seq++) {
 		size_t size = torture_rng_below(&rng, MAX_SIZE + 1);
 
@@ -94,7 +85,7 @@ int torture_churn(const struct torture_opts *o, struct bb_errbuf *err)
 	int ret;
 
 	if (ch == MAP_FAILED)
-		return torture_fail(err, -errno, "mmap: %s", strerror(errno));
+		return bb_fail(err, -errno, "mmap: %s", strerror(errno));
 	ch->more_mm_ops = 1;
 	so.churn = ch;
 	server = bb_server_spawn(&so, err);
@@ -106,17 +97,17 @@ int torture_churn(const struct torture_opts *o, struct bb_errbuf *err)
 	if (ret) {
 		bb_server_kill(server);
 		munmap(ch, sizeof(*ch));
-		return torture_fail(err, ret, "cannot open %s: %s", o->dev, strerror(-ret));
+		return bb_fail(err, ret, "cannot open %s: %s", o->dev, strerror(-ret));
 	}
 	if (o->reclaim && (ret = bb_reclaimer_start(&rc, TORTURE_RECLAIM_PAUSE_US)))
-		torture_fail(&run.err, ret, "cannot start the reclaimer: %s", strerror(-ret));
+		bb_fail(&run.err, ret, "cannot start the reclaimer: %s", strerror(-ret));
 	torture_rng_seed(&rng, o->seed);
-	run.deadline = now_s() + o->seconds;
+	run.deadline = bb_now_ns() / 1e9 + o->seconds;
 	for (; !ret && started < o->clients; started++) {
 		cs[started] = (struct churn_client){ &run, torture_rng_next(&rng) };
 		ret = -pthread_create(&tids[started], NULL, client, &cs[started]);
 		if (ret)
-			torture_fail(&run.err, ret, "pthread_create: %s", strerror(-ret));
+			bb_fail(&run.err, ret, "pthread_create: %s", strerror(-ret));
 	}
 	for (size_t i = 0; i < started; i++)
 		pthread_join(tids[i], NULL);
@@ -136,7 +127,7 @@ int torture_churn(const struct torture_opts *o, struct bb_errbuf *err)
 		ch->n[BB_CHURN_MMAP], ch->n[BB_CHURN_FAULT], ch->n[BB_CHURN_MPROTECT],
 		ch->n[BB_CHURN_MUNMAP], ch->more_ops, passes);
 	if (!ret && (ch->more_ops == 0 || run.verified == 0))
-		ret = torture_fail(err, -EINVAL, "no churn or no transactions happened: the test did not test");
+		ret = bb_fail(err, -EINVAL, "no churn or no transactions happened: the test did not test");
 	munmap(ch, sizeof(*ch));
 	return ret;
 }

@@ -15,16 +15,14 @@
 #include "torture.h"
 #include "lib/payload.h"
 #include "lib/server.h"
+#include "lib/stats.h"
 
 #include <errno.h>
 #include <inttypes.h>
-#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <time.h>
 
 #define MIN_SIZE 1000u
 #define MAX_SIZE 4096u
@@ -55,14 +53,6 @@ static void on_sigbus(int sig)
 		siglongjmp(*bus_guard, 1);
 	signal(sig, SIG_DFL);
 	raise(sig);
-}
-
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
 }
 
 /* One call; a SIGBUS while it reads the reply ends it (the reply buffer is
@@ -97,7 +87,7 @@ static void *client(void *arg)
 
 	torture_rng_seed(&rng, c->seed);
 	bb_client_init(&cl, &run->conn);
-	for (uint32_t seq = 1; now_s() < run->deadline; seq++) {
+	for (uint32_t seq = 1; bb_now_ns() / 1e9 < run->deadline; seq++) {
 		size_t size = MIN_SIZE + torture_rng_below(&rng, MAX_SIZE - MIN_SIZE + 1);
 
 		bb_payload_fill(req, size, seq);
@@ -155,26 +145,26 @@ int torture_dontneed(const struct torture_opts *o, struct bb_errbuf *err)
 
 	sigemptyset(&sa.sa_mask);
 	if (sigaction(SIGBUS, &sa, NULL))
-		return torture_fail(err, -errno, "sigaction: %s", strerror(errno));
+		return bb_fail(err, -errno, "sigaction: %s", strerror(errno));
 	server = bb_server_spawn(&so, err);
 	if (server < 0)
 		return (int)server;
 	ret = bb_open(&run.conn, o->dev, 1u << 20);
 	if (ret) {
 		bb_server_kill(server);
-		return torture_fail(err, ret, "cannot open %s: %s", o->dev, strerror(-ret));
+		return bb_fail(err, ret, "cannot open %s: %s", o->dev, strerror(-ret));
 	}
 	if (o->reclaim && (ret = bb_reclaimer_start(&rc, TORTURE_RECLAIM_PAUSE_US)))
-		torture_fail(&run.err, ret, "cannot start the reclaimer: %s", strerror(-ret));
+		bb_fail(&run.err, ret, "cannot start the reclaimer: %s", strerror(-ret));
 	if (!ret && (ret = -pthread_create(&ztid, NULL, zapper, &run)))
-		torture_fail(&run.err, ret, "pthread_create: %s", strerror(-ret));
+		bb_fail(&run.err, ret, "pthread_create: %s", strerror(-ret));
 	torture_rng_seed(&rng, o->seed);
-	run.deadline = now_s() + o->seconds;
+	run.deadline = bb_now_ns() / 1e9 + o->seconds;
 	for (; !ret && started < o->clients; started++) {
 		cs[started] = (struct dn_client){ &run, torture_rng_next(&rng) };
 		ret = -pthread_create(&tids[started], NULL, client, &cs[started]);
 		if (ret)
-			torture_fail(&run.err, ret, "pthread_create: %s", strerror(-ret));
+			bb_fail(&run.err, ret, "pthread_create: %s", strerror(-ret));
 	}
 	for (size_t i = 0; i < started; i++)
 		pthread_join(tids[i], NULL);
@@ -197,8 +187,8 @@ int torture_dontneed(const struct torture_opts *o, struct bb_errbuf *err)
 		o->seconds, o->clients, run.verified, run.unreadable, run.corrupted, run.failed,
 		run.zaps, passes);
 	if (!ret && (run.zaps == 0 || run.verified + run.unreadable == 0))
-		ret = torture_fail(err, -EINVAL, "no zaps or no replies: the test did not test");
+		ret = bb_fail(err, -EINVAL, "no zaps or no replies: the test did not test");
 	if (!ret && run.corrupted)
-		ret = torture_fail(err, -EBADMSG, "%" PRIu64 " replies read back wrong", run.corrupted);
+		ret = bb_fail(err, -EBADMSG, "%" PRIu64 " replies read back wrong", run.corrupted);
 	return ret;
 }

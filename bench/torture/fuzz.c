@@ -366,19 +366,19 @@ int torture_fuzz(const struct torture_opts *o, struct bb_errbuf *err)
 
 	if (!ts || received == MAP_FAILED) {
 		free(ts);
-		return torture_fail(err, -ENOMEM, "out of memory");
+		return bb_fail(err, -ENOMEM, "out of memory");
 	}
 	sink = fork();
 	if (sink == 0)
 		sink_main(o->dev, received);
 	if (sink < 0) {
 		free(ts);
-		return torture_fail(err, -errno, "fork: %s", strerror(errno));
+		return bb_fail(err, -errno, "fork: %s", strerror(errno));
 	}
 	usleep(200000); /* let the sink become the context manager */
 	shared = open(o->dev, O_RDWR | O_NONBLOCK | O_CLOEXEC);
 	if (shared < 0) {
-		ret = torture_fail(err, -errno, "open %s: %s", o->dev, strerror(errno));
+		ret = bb_fail(err, -errno, "open %s: %s", o->dev, strerror(errno));
 		goto out;
 	}
 	torture_rng_seed(&rng, o->seed);
@@ -387,7 +387,7 @@ int torture_fuzz(const struct torture_opts *o, struct bb_errbuf *err)
 		ts[started].shared_fd = shared;
 		torture_rng_seed(&ts[started].rng, torture_rng_next(&rng));
 		if ((ret = -pthread_create(&tids[started], NULL, fuzz_thread, &ts[started]))) {
-			torture_fail(err, ret, "pthread_create: %s", strerror(-ret));
+			bb_fail(err, ret, "pthread_create: %s", strerror(-ret));
 			break;
 		}
 	}

@@ -85,13 +85,13 @@ static int reap(pid_t pid, int victim, int server_killed, struct tally *t, struc
 	int status;
 
 	if (waitpid(pid, &status, 0) < 0)
-		return torture_fail(err, -errno, "waitpid: %s", strerror(errno));
+		return bb_fail(err, -errno, "waitpid: %s", strerror(errno));
 	if (WIFSIGNALED(status)) {
 		if (victim && WTERMSIG(status) == SIGKILL) {
 			t->killed_mid_run++;
 			return 0;
 		}
-		return torture_fail(err, -EIO, "client %d died of signal %d", pid, WTERMSIG(status));
+		return bb_fail(err, -EIO, "client %d died of signal %d", pid, WTERMSIG(status));
 	}
 	switch (WEXITSTATUS(status)) {
 	case CLIENT_OK:
@@ -102,9 +102,9 @@ static int reap(pid_t pid, int victim, int server_killed, struct tally *t, struc
 			t->server_dead++;
 			return 0;
 		}
-		return torture_fail(err, -EIO, "client %d saw its server die, but it was not killed", pid);
+		return bb_fail(err, -EIO, "client %d saw its server die, but it was not killed", pid);
 	default:
-		return torture_fail(err, -EIO, "client %d failed (see above)", pid);
+		return bb_fail(err, -EIO, "client %d failed (see above)", pid);
 	}
 }
 
@@ -131,7 +131,7 @@ static int round_run(const struct torture_opts *o, size_t round, struct torture_
 		if (pids[i] == 0)
 			_exit(client_main(o->dev, seed, sh));
 		if (pids[i] < 0) {
-			ret = torture_fail(err, -errno, "fork: %s", strerror(errno));
+			ret = bb_fail(err, -errno, "fork: %s", strerror(errno));
 			for (size_t j = 0; j < i; j++)
 				bb_server_kill(pids[j]);
 			bb_server_kill(server);
@@ -168,12 +168,12 @@ static int round_run(const struct torture_opts *o, size_t round, struct torture_
 
 		if (r) {
 			bb_server_kill(server);
-			return ret ? ret : torture_fail(err, r, "cannot open %s: %s", o->dev, strerror(-r));
+			return ret ? ret : bb_fail(err, r, "cannot open %s: %s", o->dev, strerror(-r));
 		}
 		r = bb_server_stop(&conn, server, so.loopers, &serr);
 		bb_close(&conn);
 		if (r && !ret)
-			ret = torture_fail(err, r, "server after round %zu: %s", round, serr.msg);
+			ret = bb_fail(err, r, "server after round %zu: %s", round, serr.msg);
 	}
 	return ret;
 }
@@ -190,9 +190,9 @@ int torture_kill(const struct torture_opts *o, struct bb_errbuf *err)
 	int ret = 0;
 
 	if (sh == MAP_FAILED)
-		return torture_fail(err, -errno, "mmap: %s", strerror(errno));
+		return bb_fail(err, -errno, "mmap: %s", strerror(errno));
 	if (o->reclaim && (ret = bb_reclaimer_start(&rc, TORTURE_RECLAIM_PAUSE_US)))
-		return torture_fail(err, ret, "cannot start the reclaimer: %s", strerror(-ret));
+		return bb_fail(err, ret, "cannot start the reclaimer: %s", strerror(-ret));
 	torture_rng_seed(&rng, o->seed);
 	for (size_t r = 0; r < o->rounds && !ret; r++)
 		ret = round_run(o, r, &rng, sh, &t, err);
@@ -206,8 +206,8 @@ int torture_kill(const struct torture_opts *o, struct bb_errbuf *err)
 		t.servers_killed, t.server_dead, passes, left);
 	munmap(sh, sizeof(*sh));
 	if (!ret && left > 0)
-		ret = torture_fail(err, -EBUSY, "binder still lists %ld processes after all exited", left);
+		ret = bb_fail(err, -EBUSY, "binder still lists %ld processes after all exited", left);
 	if (!ret && t.killed_mid_run == 0 && o->rounds >= 4)
-		ret = torture_fail(err, -EINVAL, "no client was killed mid-run: the test did not test");
+		ret = bb_fail(err, -EINVAL, "no client was killed mid-run: the test did not test");
 	return ret;
 }

@@ -20,20 +20,8 @@
 #include <inttypes.h>
 #include <pthread.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
-
-int torture_fail(struct bb_errbuf *err, int code, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(err->msg, sizeof(err->msg), fmt, ap);
-	va_end(ap);
-	return code;
-}
 
 /* Processes binder still knows about, from its debugfs state (-1 when
  * debugfs is not available). */
@@ -78,12 +66,6 @@ static void usage(FILE *f)
 		   "  -S  churn, dontneed: seconds (default 10)\n"
 		   "  --reclaim  run binder's shrinker in a loop meanwhile\n"
 		   "  --timeout  fail with status 4 if the run takes longer (default 600)\n");
-}
-
-static int bad(const char *what, const char *arg)
-{
-	fprintf(stderr, "binder-torture: error: bad %s '%s' (see --help)\n", what, arg);
-	return 2;
 }
 
 static void on_alarm(int sig)
@@ -138,27 +120,27 @@ int main(int argc, char **argv)
 			errno = 0;
 			o.seed = strtoull(optarg, &end, 0);
 			if (errno || *end || end == optarg)
-				return bad("--seed", optarg);
+				return bb_bad_value("binder-torture", "--seed", optarg, NULL);
 			break;
 		case 'n':
 			if (bb_parse_range(optarg, 1, 100000000, &rounds))
-				return bad("--rounds", optarg);
+				return bb_bad_value("binder-torture", "--rounds", optarg, NULL);
 			break;
 		case 'c':
 			if (bb_parse_range(optarg, 1, 64, &o.clients))
-				return bad("--clients", optarg);
+				return bb_bad_value("binder-torture", "--clients", optarg, NULL);
 			break;
 		case 'S':
 			o.seconds = strtod(optarg, &end);
 			if (*end || end == optarg || !(o.seconds > 0 && o.seconds <= 86400))
-				return bad("--seconds", optarg);
+				return bb_bad_value("binder-torture", "--seconds", optarg, NULL);
 			break;
 		case 'R':
 			o.reclaim = 1;
 			break;
 		case 'T':
 			if (bb_parse_range(optarg, 1, 86400, &timeout))
-				return bad("--timeout", optarg);
+				return bb_bad_value("binder-torture", "--timeout", optarg, NULL);
 			break;
 		case 'h':
 			usage(stdout);
@@ -175,7 +157,7 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[optind], modes[i].name))
 			m = (int)i;
 	if (m < 0)
-		return bad("MODE", argv[optind]);
+		return bb_bad_value("binder-torture", "MODE", argv[optind], NULL);
 	if (access(o.dev, R_OK) != 0) {
 		fprintf(stderr, "binder-torture: error: %s: %s (is a binder module loaded?)\n",
 			o.dev, strerror(errno));

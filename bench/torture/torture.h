@@ -64,8 +64,5 @@ int torture_fuzz(const struct torture_opts *o, struct bb_errbuf *err);
 int torture_unmap(const struct torture_opts *o, struct bb_errbuf *err);
 int torture_dontneed(const struct torture_opts *o, struct bb_errbuf *err);
 
-/* Formats err and returns code (for one-line returns). */
-int torture_fail(struct bb_errbuf *err, int code, const char *fmt, ...)
-	__attribute__((format(printf, 3, 4)));
 
 #endif

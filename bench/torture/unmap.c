@@ -90,16 +90,16 @@ static int reap_client(pid_t pid, struct bb_errbuf *err)
 	int status;
 
 	if (waitpid(pid, &status, 0) < 0)
-		return torture_fail(err, -errno, "waitpid: %s", strerror(errno));
+		return bb_fail(err, -errno, "waitpid: %s", strerror(errno));
 	if (WIFSIGNALED(status))
-		return torture_fail(err, -EIO, "client %d died of signal %d", pid, WTERMSIG(status));
+		return bb_fail(err, -EIO, "client %d died of signal %d", pid, WTERMSIG(status));
 	switch (WEXITSTATUS(status)) {
 	case CLIENT_OK:
 		return 0;
 	case CLIENT_CORRUPT:
-		return torture_fail(err, -EBADMSG, "client %d got a corrupted payload", pid);
+		return bb_fail(err, -EBADMSG, "client %d got a corrupted payload", pid);
 	default:
-		return torture_fail(err, -EIO, "client %d failed (see above)", pid);
+		return bb_fail(err, -EIO, "client %d failed (see above)", pid);
 	}
 }
 
@@ -110,14 +110,14 @@ static int reap_server(pid_t pid, struct tally *t, struct bb_errbuf *err)
 	int status;
 
 	if (waitpid(pid, &status, 0) < 0)
-		return torture_fail(err, -errno, "waitpid: %s", strerror(errno));
+		return bb_fail(err, -errno, "waitpid: %s", strerror(errno));
 	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSEGV) {
 		t->servers_segv++;
 		return 0;
 	}
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return 0;
-	return torture_fail(err, -EIO, "the server ended with status 0x%x", status);
+	return bb_fail(err, -EIO, "the server ended with status 0x%x", status);
 }
 
 static int round_run(const struct torture_opts *o, struct torture_rng *rng,
@@ -139,7 +139,7 @@ static int round_run(const struct torture_opts *o, struct torture_rng *rng,
 		if (pids[i] == 0)
 			_exit(client_main(o->dev, seed, sh));
 		if (pids[i] < 0) {
-			ret = torture_fail(err, -errno, "fork: %s", strerror(errno));
+			ret = bb_fail(err, -errno, "fork: %s", strerror(errno));
 			for (size_t j = 0; j < i; j++)
 				bb_server_kill(pids[j]);
 			bb_server_kill(server);
@@ -168,9 +168,9 @@ int torture_unmap(const struct torture_opts *o, struct bb_errbuf *err)
 	int ret = 0;
 
 	if (sh == MAP_FAILED)
-		return torture_fail(err, -errno, "mmap: %s", strerror(errno));
+		return bb_fail(err, -errno, "mmap: %s", strerror(errno));
 	if (o->reclaim && (ret = bb_reclaimer_start(&rc, TORTURE_RECLAIM_PAUSE_US)))
-		return torture_fail(err, ret, "cannot start the reclaimer: %s", strerror(-ret));
+		return bb_fail(err, ret, "cannot start the reclaimer: %s", strerror(-ret));
 	torture_rng_seed(&rng, o->seed);
 	for (size_t r = 0; r < o->rounds && !ret; r++)
 		ret = round_run(o, &rng, sh, &t, err);
@@ -183,9 +183,9 @@ int torture_unmap(const struct torture_opts *o, struct bb_errbuf *err)
 		o->rounds, o->clients, sh->verified, sh->failed, sh->dead, t.servers_segv,
 		passes, left);
 	if (!ret && left > 0)
-		ret = torture_fail(err, -EBUSY, "binder still lists %ld processes after all exited", left);
+		ret = bb_fail(err, -EBUSY, "binder still lists %ld processes after all exited", left);
 	if (!ret && o->rounds >= 10 && (sh->verified == 0 || sh->failed + sh->dead == 0))
-		ret = torture_fail(err, -EINVAL, "no round had calls both before and after the unmap: "
+		ret = bb_fail(err, -EINVAL, "no round had calls both before and after the unmap: "
 				   "the test did not test");
 	munmap(sh, sizeof(*sh));
 	return ret;
