@@ -1,0 +1,52 @@
+# shellcheck shell=bash
+# vm/initramfs.sh - sourced by scripts/vm-run: the guest's initramfs (busybox,
+# stage 1 of scripts/guest/init and the virtio/9p modules with their
+# dependencies from the kernel's modules.dep), built once per kernel and
+# recipe into the cache. Uses vm-run's rel and kdir.
+
+# The initramfs: busybox, stage 1 and the 9p modules (with their dependencies).
+initramfs() {
+	local sum out tmp m deps d f order=()
+	sum=$( (echo "recipe 2: virtio_pci virtio_console 9pnet_virtio 9p"; cat "$BB_ROOT/scripts/guest/init" /bin/busybox "$kdir/package-version") | sha256sum | cut -c1-12)
+	out=$BB_CACHE/initramfs/$rel-$sum.cpio.gz
+	if [ ! -f "$out" ]; then
+		mkdir -p "$BB_CACHE/initramfs"
+		tmp=$(mktemp -d "$BB_CACHE/initramfs/.x.XXXXXX")
+		mkdir -p "$tmp/root/bin" "$tmp/root/proc" "$tmp/root/dev" "$tmp/root/modules"
+		cp /bin/busybox "$tmp/root/bin/busybox"
+		cp "$BB_ROOT/scripts/guest/init" "$tmp/root/init"
+		chmod +x "$tmp/root/init"
+		# virtio's PCI transport and console are built in on 6.12 but
+		# modules on 6.1: load them first where they are modules.
+		for m in virtio_pci virtio_console 9pnet_virtio 9p; do
+			if ! f=$(bb_kernel_module_path "$rel" "$m"); then
+				case $m in virtio_*) continue ;; esac
+				# Built into the kernel (the debug kernel)?
+				grep -q "/$m.ko\$" "$kdir/modules/modules.builtin" 2>/dev/null && continue
+				die "kernel $rel has no $m module"
+			fi
+			f=${f#"$kdir/modules/"}
+			deps=$(grep "^$f:" "$kdir/modules/modules.dep" | cut -d: -f2) ||
+				die "$f is missing from $kdir/modules/modules.dep"
+			for d in $(echo "$deps" | tr ' ' '\n' | tac) "$f"; do
+				[ -n "$d" ] || continue
+				[[ " ${order[*]-} " == *" $d "* ]] || order+=("$d")
+			done
+		done
+: >"$tmp/root/modules.order"
+		for f in "${order[@]}"; do
+			m=$(basename "$f")
+			case $m in
+			*.xz) xz -dc "$kdir/modules/$f" >"$tmp/root/modules/${m%.xz}"; m=${m%.xz} ;;
+			*.zst) zstd -qdc "$kdir/modules/$f" >"$tmp/root/modules/${m%.zst}"; m=${m%.zst} ;;
+			*) cp "$kdir/modules/$f" "$tmp/root/modules/$m" ;;
+			esac
+			echo "$m" >>"$tmp/root/modules.order"
+		done
+		(cd "$tmp/root" && find . | cpio -o -H newc --quiet | gzip -1) >"$tmp/initrd" ||
+			die "cannot build the initramfs"
+		mv "$tmp/initrd" "$out"
+		rm -rf "$tmp"
+	fi
+	echo "$out"
+}
