@@ -152,11 +152,14 @@ static int server_main(const struct bb_server_opts *o, int ready_fd)
 	if (write(ready_fd, err.msg, strlen(err.msg) + 1) < 0 || err.msg[0])
 		return SERVER_FAILED;
 	close(ready_fd);
-	if (o->unmap_after_us) {
+	if (o->unmap_when) {
 		struct timespec ts = { (time_t)(o->unmap_after_us / 1000000),
 				       (long)(o->unmap_after_us % 1000000) * 1000 };
-		struct timespec ms = { 0, 1000 * 1000 };
+		struct timespec ms = { 0, 1000 * 1000 }, poll = { 0, 100 * 1000 };
 
+		/* At most 10 s: a round whose clients all failed still ends. */
+		for (int i = 0; i < 100000 && !__atomic_load_n(o->unmap_when, __ATOMIC_ACQUIRE); i++)
+			nanosleep(&poll, NULL);
 		nanosleep(&ts, NULL);
 		munmap(sv.conn.map, sv.conn.map_size);
 		nanosleep(&ms, NULL);

@@ -39,11 +39,14 @@ struct bb_server_opts {
 	struct bb_holder *holder; /* optional, in MAP_SHARED memory: the
 				 * populated region and an in-receiver holder
 				 * of mmap_holder (ready before the server is) */
-	uint64_t unmap_after_us; /* optional (binder-torture unmap): this long
-				 * after it is ready the server munmap()s its
-				 * binder mapping under its loopers, waits
-				 * 1 ms and exits; a looper reading a buffer
-				 * meanwhile may die of SIGSEGV first */
+	const uint64_t *unmap_when; /* optional (binder-torture unmap), in
+				 * MAP_SHARED memory: once it is not 0 (or
+				 * after 10 s) ... */
+	uint64_t unmap_after_us; /* ... and this long after, the server
+				 * munmap()s its binder mapping under its
+				 * loopers, waits 1 ms and exits; a looper
+				 * reading a buffer meanwhile may die of
+				 * SIGSEGV first */
 };
 
 /* Forks the server and waits until it is the context manager with its

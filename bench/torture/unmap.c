@@ -1,8 +1,10 @@
 /* unmap.c - the receiver unmaps its binder mapping under cold installs: every
  * round starts a fresh echo server (a new mapping, so every page is installed
  * cold) and C client processes sending verified transactions of random sizes
- * (up to 16 pages each) to it; at a random moment the server munmap()s its
- * binder mapping under its loopers and exits. Installs then race munmap():
+ * (up to 16 pages each) to it; at a random moment after the first reply of
+ * the round (so that calls are in flight, however slow the kernel) the
+ * server munmap()s its binder mapping under its loopers and exits.
+ * Installs then race munmap():
  * the vma is detached, its page tables freed and binder's ->close() run
  * while other tasks install pages into it. Replies must verify or fail
  * cleanly (the driver's failed or dead reply), nothing may hang, and after
@@ -24,11 +26,13 @@
 
 #define CALLS 200		/* calls per client per round, at most */
 #define MAX_SIZE (64u << 10)	/* largest payload: 16 pages */
-#define MAX_DELAY_US 30000	/* the unmap lands within this after the start */
+#define MAX_DELAY_US 20000	/* the unmap lands within this after the first reply */
 enum { CLIENT_OK = 0, CLIENT_FAILED = 1, CLIENT_CORRUPT = 2 };
 
 struct shared {
 	uint64_t verified;	/* verified replies (atomic) */
+	uint64_t round_verified; /* ... in this round: the server unmaps once
+				 * it is not 0, so that calls are in flight */
 	uint64_t failed;	/* failed replies (atomic) */
 	uint64_t dead;		/* dead replies: the server is gone, or its
 				 * mapping (an install found no vma) (atomic) */
@@ -63,6 +67,7 @@ static int client_main(const char *dev, uint64_t seed, struct shared *sh)
 		r = bb_echo_call(&cl, 0, seq, req, size, &err);
 		if (r == 0) {
 			__atomic_add_fetch(&sh->verified, 1, __ATOMIC_RELAXED);
+			__atomic_add_fetch(&sh->round_verified, 1, __ATOMIC_RELEASE);
 		} else if (r == -EIO) {
 			__atomic_add_fetch(&sh->failed, 1, __ATOMIC_RELAXED);
 		} else if (r == -EPIPE) {
@@ -128,7 +133,9 @@ static int round_run(const struct torture_opts *o, struct torture_rng *rng,
 	pid_t server, pids[64];
 	int ret = 0;
 
-	so.unmap_after_us = 1 + torture_rng_below(rng, MAX_DELAY_US);
+	sh->round_verified = 0;
+	so.unmap_when = &sh->round_verified;
+	so.unmap_after_us = torture_rng_below(rng, MAX_DELAY_US);
 	server = bb_server_spawn(&so, err);
 	if (server < 0)
 		return (int)server;
