@@ -1,13 +1,15 @@
 # shellcheck shell=bash
 # vm/initramfs.sh - sourced by scripts/vm-run: the guest's initramfs (busybox,
 # stage 1 of scripts/guest/init and the virtio/9p modules with their
-# dependencies from the kernel's modules.dep), built once per kernel and
-# recipe into the cache. Uses vm-run's rel and kdir.
+# dependencies, resolved by modprobe --show-depends), built once per kernel
+# and recipe into the cache. Uses vm-run's rel and kdir.
 
 # The initramfs: busybox, stage 1 and the 9p modules (with their dependencies).
 initramfs() {
-	local sum out tmp m deps d f order=()
-	sum=$( (echo "recipe 2: virtio_pci virtio_console 9pnet_virtio 9p"; cat "$BB_ROOT/scripts/guest/init" /bin/busybox "$kdir/package-version") | sha256sum | cut -c1-12)
+	local sum out tmp m deps f order=() modprobe
+	modprobe=$(command -v modprobe || echo /sbin/modprobe)
+	[ -x "$modprobe" ] || die "modprobe is missing (Debian kmod)"
+	sum=$( (echo "recipe 3: virtio_pci virtio_console 9pnet_virtio 9p"; cat "$BB_ROOT/scripts/guest/init" /bin/busybox "$kdir/package-version") | sha256sum | cut -c1-12)
 	out=$BB_CACHE/initramfs/$rel-$sum.cpio.gz
 	if [ ! -f "$out" ]; then
 		mkdir -p "$BB_CACHE/initramfs"
@@ -17,23 +19,22 @@ initramfs() {
 		cp "$BB_ROOT/scripts/guest/init" "$tmp/root/init"
 		chmod +x "$tmp/root/init"
 		# virtio's PCI transport and console are built in on 6.12 but
-		# modules on 6.1: load them first where they are modules.
+		# modules on 6.1: load them first where they are modules. The load
+		# order is modprobe's own (--show-depends over the kernel's
+		# modules.dep, through a lib/modules/<release> view of the cache).
+		mkdir -p "$tmp/lib/modules"
+		ln -s "$kdir/modules" "$tmp/lib/modules/$rel"
 		for m in virtio_pci virtio_console 9pnet_virtio 9p; do
-			if ! f=$(bb_kernel_module_path "$rel" "$m"); then
+			if ! deps=$("$modprobe" -d "$tmp" -S "$rel" --show-depends "$m" 2>/dev/null); then
 				case $m in virtio_*) continue ;; esac
-				# Built into the kernel (the debug kernel)?
-				grep -q "/$m.ko\$" "$kdir/modules/modules.builtin" 2>/dev/null && continue
 				die "kernel $rel has no $m module"
 			fi
-			f=${f#"$kdir/modules/"}
-			deps=$(grep "^$f:" "$kdir/modules/modules.dep" | cut -d: -f2) ||
-				die "$f is missing from $kdir/modules/modules.dep"
-			for d in $(echo "$deps" | tr ' ' '\n' | tac) "$f"; do
-				[ -n "$d" ] || continue
-				[[ " ${order[*]-} " == *" $d "* ]] || order+=("$d")
+			for f in $(echo "$deps" | awk '$1 == "insmod" { print $2 }'); do
+				f=${f#"$tmp/lib/modules/$rel/"}
+				[[ " ${order[*]-} " == *" $f "* ]] || order+=("$f")
 			done
 		done
-: >"$tmp/root/modules.order"
+		: >"$tmp/root/modules.order"
 		for f in "${order[@]}"; do
 			m=$(basename "$f")
 			case $m in
