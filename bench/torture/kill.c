@@ -108,9 +108,16 @@ static int reap(pid_t pid, int victim, int server_killed, struct tally *t, struc
 	}
 }
 
+struct kill_run {
+	struct shared *sh;
+	struct tally t;
+};
+
 static int round_run(const struct torture_opts *o, size_t round, struct torture_rng *rng,
-		     struct shared *sh, struct tally *t, struct bb_errbuf *err)
+		     void *ctx, struct bb_errbuf *err)
 {
+	struct shared *sh = ((struct kill_run *)ctx)->sh;
+	struct tally *t = &((struct kill_run *)ctx)->t;
 	struct bb_server_opts so = { .dev = o->dev, .map_size = 4u << 20, .loopers = 4,
 				     .reply_cap = MAX_SIZE };
 	int server_killed = round % 4 == 3;
@@ -180,34 +187,22 @@ static int round_run(const struct torture_opts *o, size_t round, struct torture_
 
 int torture_kill(const struct torture_opts *o, struct bb_errbuf *err)
 {
-	struct shared *sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
-				 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	struct bb_reclaimer *rc = NULL;
-	struct torture_rng rng;
-	struct tally t = { 0 };
+	struct kill_run run = { .t = { 0 } };
 	uint64_t passes;
-	long left = -1;
-	int ret = 0;
+	long left;
+	int ret;
 
-	if (sh == MAP_FAILED)
+	run.sh = mmap(NULL, sizeof(*run.sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (run.sh == MAP_FAILED)
 		return bb_fail(err, -errno, "mmap: %s", strerror(errno));
-	if (o->reclaim && (ret = bb_reclaimer_start(&rc, TORTURE_RECLAIM_PAUSE_US)))
-		return bb_fail(err, ret, "cannot start the reclaimer: %s", strerror(-ret));
-	torture_rng_seed(&rng, o->seed);
-	for (size_t r = 0; r < o->rounds && !ret; r++)
-		ret = round_run(o, r, &rng, sh, &t, err);
-	passes = bb_reclaimer_stop(rc, NULL);
-	if (!ret)
-		left = torture_wait_binder_procs_gone();
+	ret = torture_rounds(o, round_run, &run, &passes, &left, err);
 	fprintf(o->log, "kill: %zu rounds, %zu clients each: %" PRIu64 " verified replies, "
 		"%zu clients killed mid-run, %zu finished, %zu servers killed (%zu clients saw it), "
 		"%" PRIu64 " reclaim passes, binder procs left: %ld\n",
-		o->rounds, o->clients, sh->verified, t.killed_mid_run, t.finished,
-		t.servers_killed, t.server_dead, passes, left);
-	munmap(sh, sizeof(*sh));
-	if (!ret && left > 0)
-		ret = bb_fail(err, -EBUSY, "binder still lists %ld processes after all exited", left);
-	if (!ret && t.killed_mid_run == 0 && o->rounds >= 4)
+		o->rounds, o->clients, run.sh->verified, run.t.killed_mid_run, run.t.finished,
+		run.t.servers_killed, run.t.server_dead, passes, left);
+	munmap(run.sh, sizeof(*run.sh));
+	if (!ret && run.t.killed_mid_run == 0 && o->rounds >= 4)
 		ret = bb_fail(err, -EINVAL, "no client was killed mid-run: the test did not test");
 	return ret;
 }

@@ -54,6 +54,28 @@ long torture_wait_binder_procs_gone(void)
 	return left;
 }
 
+int torture_rounds(const struct torture_opts *o, torture_round_fn round, void *ctx,
+		   uint64_t *passes, long *left, struct bb_errbuf *err)
+{
+	struct bb_reclaimer *rc = NULL;
+	struct torture_rng rng;
+	int ret = 0;
+
+	*passes = 0;
+	*left = -1;
+	if (o->reclaim && (ret = bb_reclaimer_start(&rc, TORTURE_RECLAIM_PAUSE_US)))
+		return bb_fail(err, ret, "cannot start the reclaimer: %s", strerror(-ret));
+	torture_rng_seed(&rng, o->seed);
+	for (size_t r = 0; r < o->rounds && !ret; r++)
+		ret = round(o, r, &rng, ctx, err);
+	*passes = bb_reclaimer_stop(rc, NULL);
+	if (!ret)
+		*left = torture_wait_binder_procs_gone();
+	if (!ret && *left > 0)
+		ret = bb_fail(err, -EBUSY, "binder still lists %ld processes after all exited", *left);
+	return ret;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: binder-torture MODE [-d DEVICE] [-s SEED] [-n ROUNDS] [-c CLIENTS]\n"

@@ -56,6 +56,17 @@ static inline uint64_t torture_rng_below(struct torture_rng *r, uint64_t n)
  * debugfs. */
 long torture_wait_binder_procs_gone(void);
 
+/* One round of a mode that runs in rounds (kill, unmap). */
+typedef int (*torture_round_fn)(const struct torture_opts *o, size_t round,
+				struct torture_rng *rng, void *ctx, struct bb_errbuf *err);
+/* Runs o->rounds rounds from o->seed with binder's shrinker in a loop under
+ * --reclaim, stops at the first error, then (when all went well) waits for
+ * binder to list no process. *passes gets the reclaim passes, *left the
+ * processes left (-1 when not checked). Returns 0 or -errno, and fails when
+ * processes are left. */
+int torture_rounds(const struct torture_opts *o, torture_round_fn round, void *ctx,
+		   uint64_t *passes, long *left, struct bb_errbuf *err);
+
 /* The modes (kill.c, churn.c, abuse.c, fuzz.c, unmap.c, dontneed.c). */
 int torture_kill(const struct torture_opts *o, struct bb_errbuf *err);
 int torture_churn(const struct torture_opts *o, struct bb_errbuf *err);

@@ -125,9 +125,18 @@ static int reap_server(pid_t pid, struct tally *t, struct bb_errbuf *err)
 	return bb_fail(err, -EIO, "the server ended with status 0x%x", status);
 }
 
-static int round_run(const struct torture_opts *o, struct torture_rng *rng,
-		     struct shared *sh, struct tally *t, struct bb_errbuf *err)
+struct unmap_run {
+	struct shared *sh;
+	struct tally t;
+};
+
+static int round_run(const struct torture_opts *o, size_t round, struct torture_rng *rng,
+		     void *ctx, struct bb_errbuf *err)
 {
+	struct shared *sh = ((struct unmap_run *)ctx)->sh;
+	struct tally *t = &((struct unmap_run *)ctx)->t;
+
+	(void)round;
 	struct bb_server_opts so = { .dev = o->dev, .map_size = 4u << 20, .loopers = 4,
 				     .reply_cap = MAX_SIZE };
 	pid_t server, pids[64];
@@ -165,35 +174,24 @@ static int round_run(const struct torture_opts *o, struct torture_rng *rng,
 
 int torture_unmap(const struct torture_opts *o, struct bb_errbuf *err)
 {
-	struct shared *sh = mmap(NULL, sizeof(*sh), PROT_READ | PROT_WRITE,
-				 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
-	struct bb_reclaimer *rc = NULL;
-	struct torture_rng rng;
-	struct tally t = { 0 };
+	struct unmap_run run = { .t = { 0 } };
 	uint64_t passes;
 	long left;
-	int ret = 0;
+	int ret;
 
-	if (sh == MAP_FAILED)
+	run.sh = mmap(NULL, sizeof(*run.sh), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (run.sh == MAP_FAILED)
 		return bb_fail(err, -errno, "mmap: %s", strerror(errno));
-	if (o->reclaim && (ret = bb_reclaimer_start(&rc, TORTURE_RECLAIM_PAUSE_US)))
-		return bb_fail(err, ret, "cannot start the reclaimer: %s", strerror(-ret));
-	torture_rng_seed(&rng, o->seed);
-	for (size_t r = 0; r < o->rounds && !ret; r++)
-		ret = round_run(o, &rng, sh, &t, err);
-	passes = bb_reclaimer_stop(rc, NULL);
-	left = ret ? -1 : torture_wait_binder_procs_gone();
+	ret = torture_rounds(o, round_run, &run, &passes, &left, err);
 	fprintf(o->log, "unmap: %zu rounds, %zu clients each: %" PRIu64 " verified replies, "
 		"%" PRIu64 " failed replies, %" PRIu64 " dead replies (server or mapping gone), "
 		"%zu servers died reading an unmapped buffer, %" PRIu64 " reclaim passes, "
 		"binder procs left: %ld\n",
-		o->rounds, o->clients, sh->verified, sh->failed, sh->dead, t.servers_segv,
-		passes, left);
-	if (!ret && left > 0)
-		ret = bb_fail(err, -EBUSY, "binder still lists %ld processes after all exited", left);
-	if (!ret && o->rounds >= 10 && (sh->verified == 0 || sh->failed + sh->dead == 0))
+		o->rounds, o->clients, run.sh->verified, run.sh->failed, run.sh->dead,
+		run.t.servers_segv, passes, left);
+	if (!ret && o->rounds >= 10 && (run.sh->verified == 0 || run.sh->failed + run.sh->dead == 0))
 		ret = bb_fail(err, -EINVAL, "no round had calls both before and after the unmap: "
 				   "the test did not test");
-	munmap(sh, sizeof(*sh));
+	munmap(run.sh, sizeof(*run.sh));
 	return ret;
 }
