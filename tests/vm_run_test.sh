@@ -62,6 +62,11 @@ check "no boot after --timeout" sh -c "! grep -q 'booting again' '$tmp/err'"
 "$vm_run" --module none --timeout 15 -- sleep 600 >"$tmp/out" 2>"$tmp/err"
 expect "hung guest" 124 $?
 check "hang reported" grep -q 'guest hung' "$tmp/err"
+# A guest waiting in userspace: the hang report finds every vCPU halted.
+check "hang verdict: idle" grep -q '^vm-run: guest hung: guest idle: every vCPU halted' "$tmp/err"
+report=$(sed -n 's/.*(hang report: \(.*\))$/\1/p' "$tmp/err")
+check "hang report kept" grep -q '^sample 0: CPU0 ' "$report"
+
 
 for bad in "--smp zero" "--boot-attempts 0" "--boot-timeout x"; do
 	# shellcheck disable=SC2086

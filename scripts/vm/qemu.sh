@@ -6,10 +6,11 @@
 
 qemu_cmd() {
 	local acc=$1 run=$2 share_cwd=$3
-	local a=(qemu-system-x86_64 -nodefaults -display none -no-reboot -no-user-config
+	local a=("$qemu_bin" -nodefaults -display none -no-reboot -no-user-config
 		-smp "$smp" -m "$mem" -kernel "$kdir/vmlinuz" -initrd "$initrd"
-		-append "console=ttyS0 loglevel=7 panic=-1 rdinit=/init${kernel_args:+ $kernel_args}"
+		-append "console=ttyS0 loglevel=7 panic=-1 sysrq_always_enabled rdinit=/init${kernel_args:+ $kernel_args}"
 		-serial "file:$run/console.log"
+		-monitor "unix:$run/monitor.sock,server=on,wait=off"
 		-device virtio-serial-pci
 		-chardev "pipe,id=out,path=$run/hvc0" -device virtconsole,chardev=out
 		-chardev "pipe,id=err,path=$run/hvc1" -device virtconsole,chardev=err
@@ -32,6 +33,7 @@ write_guest_files() {
 	# stdout/stderr (reopening /proc/self/fd/N would clobber the caller's file).
 	mkfifo "$run/hvc0.in" "$run/hvc0.out" "$run/hvc1.in" "$run/hvc1.out"
 	cp "$BB_ROOT/scripts/guest/stage2" "$run/stage2"
+	[ -s "$kdir/kallsyms.txt" ] || : >"$run/want-kallsyms"
 	{
 		printf 'BB_CWD=%q\n' "$([ "$share_cwd" = 1 ] && echo "$cwd")"
 		printf 'BB_ROOT_SHARE=%q\n' "$([ "$share_cwd" = 1 ] && echo "$root_share")"
