@@ -39,20 +39,40 @@ bb_source_release() {
 	echo "${up}+deb12-amd64"
 }
 
-# Debian sid, for newer kernels (7.2), through a private apt configuration in
-# the cache: its own sources list and lists directory; the machine's apt
-# sources are never touched. bb_sid_apt apt-get|apt-cache ARGS...
+# A private apt configuration in the cache for one more Debian suite: its own
+# sources list, lists and archive directories; the machine's apt sources and
+# dpkg state are never touched. bb_private_apt NAME SUITE apt-get|apt-cache ARGS...
+bb_private_apt() {
+	local dir=$BB_CACHE/apt-$1 suite=$2 tool=$3
+	shift 3
+	mkdir -p "$dir/etc" "$dir/lists/partial" "$dir/cache/archives/partial"
+	[ -f "$dir/etc/sources.list" ] ||
+		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $suite main" \
+			>"$dir/etc/sources.list"
+	"$tool" -o Dir::Etc::SourceList="$dir/etc/sources.list" -o Dir::Etc::SourceParts=/nonexistent \
+		-o Dir::State::Lists="$dir/lists" -o Dir::Cache="$dir/cache" \
+		-o Dir::State::status=/dev/null -o APT::Architecture=amd64 -o APT::Sandbox::User=root "$@"
+}
+
+# Refresh a private configuration's lists when older than 12 h; returns 1 when
+# the suite cannot be reached (apt-get update exits 0 even then: look).
+bb_private_apt_update() {
+	local name=$1 suite=$2 dir=$BB_CACHE/apt-$1
+	if [ ! -f "$dir/.updated" ] || [ -n "$(find "$dir/.updated" -mmin +720)" ]; then
+		mkdir -p "$dir"
+		if bb_private_apt "$name" "$suite" apt-get update -qq >"$BB_CACHE/apt-$name.log" 2>&1 &&
+			! grep -qE '^(E:|W: Failed to fetch|Err:)' "$BB_CACHE/apt-$name.log"; then
+			touch "$dir/.updated"
+		else
+			return 1
+		fi
+	fi
+}
+
+# Debian sid, for newer kernels (7.2).
 BB_SID_DIR=$BB_CACHE/apt-sid
 bb_sid_apt() {
-	local tool=$1
-	shift
-	mkdir -p "$BB_SID_DIR/etc" "$BB_SID_DIR/lists/partial" "$BB_SID_DIR/cache/archives/partial"
-	[ -f "$BB_SID_DIR/etc/sources.list" ] ||
-		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian sid main" \
-			>"$BB_SID_DIR/etc/sources.list"
-	"$tool" -o Dir::Etc::SourceList="$BB_SID_DIR/etc/sources.list" -o Dir::Etc::SourceParts=/nonexistent \
-		-o Dir::State::Lists="$BB_SID_DIR/lists" -o Dir::Cache="$BB_SID_DIR/cache" \
-		-o Dir::State::status=/dev/null -o APT::Architecture=amd64 -o APT::Sandbox::User=root "$@"
+	bb_private_apt sid sid "$@"
 }
 
 # The newest sid kernel release of a series (7.2) or of all (empty), from

@@ -38,6 +38,7 @@ check "run labelled with accel" grep -qE 'accel (tcg|kvm)' "$tmp/err"
 "$vm_run" --module none -- sh -c 'echo c >/proc/sysrq-trigger' >"$tmp/out" 2>"$tmp/err"
 expect "kernel panic" 125 $?
 check "panic reported" grep -q 'guest died before COMMAND finished' "$tmp/err"
+check "run labelled with QEMU 10" grep -qE 'qemu [1-9][0-9]\.' "$tmp/err"
 
 check "a panic after the marker is not retried" sh -c "! grep -q 'failed before COMMAND' '$tmp/err'"
 
@@ -67,6 +68,15 @@ check "hang verdict: idle" grep -q '^vm-run: guest hung: guest idle: every vCPU 
 report=$(sed -n 's/.*(hang report: \(.*\))$/\1/p' "$tmp/err")
 check "hang report kept" grep -q '^sample 0: CPU0 ' "$report"
 
+# The machine's QEMU only when asked, with a warning; a bad one, one line.
+if [ -x /usr/bin/qemu-system-x86_64 ]; then
+	"$vm_run" --module none --qemu /usr/bin/qemu-system-x86_64 -- true >"$tmp/out" 2>"$tmp/err"
+	expect "--qemu the machine's QEMU" 0 $?
+	check "--qemu 7.2 warns of the race" grep -q "^vm-run: warning: QEMU 7\..* has the emulator's int3 race" "$tmp/err"
+fi
+"$vm_run" --qemu /nonexistent/qemu -- true >"$tmp/out" 2>"$tmp/err"
+expect "--qemu missing" 1 $?
+check "--qemu missing: one line" test "$(wc -l <"$tmp/err")" = 1
 
 for bad in "--smp zero" "--boot-attempts 0" "--boot-timeout x"; do
 	# shellcheck disable=SC2086
