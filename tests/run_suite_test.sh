@@ -61,6 +61,9 @@ done
 grep -q "^## Behind the receiver's mmap_lock holder" "$d/report.md" && ok || bad "report.md has no mmap_holder section"
 grep -qE '"guest_boots": \{"total": [2-9][0-9]*, "failed_before_command": [0-9]+' "$d/meta.json" && ok ||
 	bad "meta.json does not count the guest boots"
+grep -qE '"qemu": "[1-9][0-9]\.' "$d/meta.json" && ok || bad "meta.json does not name QEMU 10"
+grep -q '"reps_retried": \[' "$d/meta.json" && ok || bad "meta.json does not list the retried repetitions"
+grep -q "^run-suite: build p99 could not be measured" "$tmp/log" && ok || bad "no one-line summary of the failed build"
 ls -a "$tmp/res" | grep -q '^\.run-' && bad "a temporary run directory was left behind" || ok
 before=$(cat "$d/results.csv" | sha256sum)
 one_line_error "existing --run-id" "$run_suite" --builds baseline,patched --reps 1 --out "$tmp/res" --run-id tiny

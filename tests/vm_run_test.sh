@@ -38,6 +38,7 @@ check "run labelled with accel" grep -qE 'accel (tcg|kvm)' "$tmp/err"
 "$vm_run" --module none -- sh -c 'echo c >/proc/sysrq-trigger' >"$tmp/out" 2>"$tmp/err"
 expect "kernel panic" 125 $?
 check "panic reported" grep -q 'guest died before COMMAND finished' "$tmp/err"
+check "a panic is not the emulator's fault" sh -c "! grep -q 'emulator fault' '$tmp/err'"
 check "run labelled with QEMU 10" grep -qE 'qemu [1-9][0-9]\.' "$tmp/err"
 
 check "a panic after the marker is not retried" sh -c "! grep -q 'failed before COMMAND' '$tmp/err'"
