@@ -269,10 +269,10 @@ class CompareTest(unittest.TestCase):
                              "t=4", "installs", str(installs + rep), "count", "none"])
         write_csv(os.path.join(run, "results.csv"), rows)
         with open(os.path.join(run, "leak.csv"), "w") as f:
-            f.write("build_id,races,lookups,pages_held\n"
-                    "6.12.117+deb12-amd64:patched:abc,230,230,4\n"
-                    "7.2.13+deb14-amd64:stock:abc,342,342,357\n"
-                    "6.12.117+deb12-amd64:baseline:abc,0,0,18\n")
+            f.write("build_id,races,lookups,pages_held,verdict\n"
+                    "6.12.117+deb12-amd64:patched:abc,230,230,4,none\n"
+                    "7.2.13+deb14-amd64:stock:abc,342,342,357,leak\n"
+                    "6.12.117+deb12-amd64:baseline:abc,0,0,18,not-forced\n")
         res = self.run_compare(run, "--out", os.path.join(self.dir, "out"), "--no-plots")
         self.assertEqual(res.returncode, 0, res.stderr)
         report = open(os.path.join(self.dir, "out", "report.md")).read()
@@ -281,6 +281,15 @@ class CompareTest(unittest.TestCase):
         self.assertIn("| patched | 230 | 230 | 4 | no leak |", report)
         self.assertIn("| stock@7.2 | 342 | 342 | 357 | leaks |", report)
         self.assertIn("| baseline | 0 | 0 | 18 | race not forced |", report)
+        # The verdict is the check's own: the report never recomputes it, and
+        # a run from before the verdict column says so.
+        with open(os.path.join(run, "leak.csv"), "w") as f:
+            f.write("build_id,races,lookups,pages_held\n"
+                    "7.2.13+deb14-amd64:stock:abc,342,342,357\n")
+        res = self.run_compare(run, "--out", os.path.join(self.dir, "out"), "--no-plots")
+        self.assertEqual(res.returncode, 0, res.stderr)
+        report = open(os.path.join(self.dir, "out", "report.md")).read()
+        self.assertIn("| stock@7.2 | 342 | 342 | 357 | not recorded |", report)
         # Without a newer kernel there is no such section.
         write_csv(os.path.join(run, "results.csv"), rows[:6])
         res = self.run_compare(run, "--out", os.path.join(self.dir, "out"), "--no-plots")

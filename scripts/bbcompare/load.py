@@ -127,7 +127,8 @@ def check_consistent(df, allow_mixed):
 
 
 def read_leaks(inputs):
-    """leak.csv of run-suite --leak-check (build_id,races,lookups,pages_held)."""
+    """leak.csv of run-suite --leak-check (build_id,races,lookups,pages_held,
+    verdict; runs before the check gave its verdict lack the last column)."""
     import pandas as pd
     frames = []
     for path in inputs:
@@ -137,7 +138,8 @@ def read_leaks(inputs):
                 t = pd.read_csv(f)
             except (ValueError, pd.errors.ParserError) as e:
                 raise InputError(f"{f}: not CSV ({e})")
-            if set(t.columns) != {"build_id", "races", "lookups", "pages_held"}:
-                raise InputError(f"{f}: want columns build_id,races,lookups,pages_held")
+            cols = {"build_id", "races", "lookups", "pages_held"}
+            if set(t.columns) not in (cols, cols | {"verdict"}):
+                raise InputError(f"{f}: want columns build_id,races,lookups,pages_held,verdict")
             frames.append(t)
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()

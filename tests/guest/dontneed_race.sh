@@ -3,15 +3,30 @@
 # mapping in a loop while replies install pages into it concurrently
 # (binder-torture dontneed, binder's shrinker in a loop). If two installs of
 # one page both succeed around a zap, both map their page and
-# alloc->pages[] keeps only one: the other page leaks and the process may
-# read a reply from a page binder did not copy into. Counted here: the
-# races (trace-installs), replies that read back wrong (the driver fails
-# on any), and pages still allocated after every process exited and reclaim
-# ran (the ebusy-leak method: pgalloc - pgfree).
-# Usage (inside scripts/vm-run): dontneed_race.sh TRACE_INSTALLS TORTURE SECONDS
+# alloc->pages[] keeps only one: the other page leaks and binder copies
+# replies into a page the process does not map. The verdict is the driver's
+# own signal: replies that read back wrong ("N corrupted" in its summary).
+# Also counted: the races (concurrent installs of one page, trace-installs)
+# and pages still allocated after every process exited and reclaim ran (the
+# ebusy-leak method: pgalloc - pgfree).
+#   default          the build must be right: no wrong reply, fewer than 64
+#                    pages held (0-23 measured on the series);
+#   --expect-wrong   the build has race (b) (stock 7.2): passes when a reply
+#                    read back wrong; the pages held are printed, not judged
+#                    (7.2's -EBUSY leak holds about one per race: the
+#                    ebusy-leak tests judge that).
+# No race at all, or (--expect-wrong) no wrong reply in this run: exit 77,
+# the race was not forced (on 7.2 about 1 wrong reply in 3 000). A driver
+# failure other than wrong replies: exit 2, never a verdict.
+# Usage (inside scripts/vm-run): dontneed_race.sh [--expect-wrong] TRACE_INSTALLS TORTURE SECONDS
 set -eu
 BB_TEST=dontneed-race
 . "$(dirname "$0")/lib.sh"
+expect=right
+if [ "${1:-}" = --expect-wrong ]; then
+	expect=wrong
+	shift
+fi
 trace=$1 torture=$2 seconds=$3
 # Warm up: the trace buffer, libraries, slab caches.
 "$trace" "$torture" dontneed -S 1 -c 2 >/dev/null 2>&1 || true
@@ -21,8 +36,31 @@ status=0
 cat /tmp/dn.out
 pages1=$(bb_net_pages)
 races=$(sed -n 's/^races=//p' /tmp/dn.out)
+wrong=$(sed -n 's/^dontneed: .* \([0-9][0-9]*\) corrupted .*/\1/p' /tmp/dn.out)
 held=$((pages1 - pages0))
-echo "$BB_TEST: $races concurrent installs of one page; pages still allocated after the run: $held"
-[ "$status" = 0 ] || bb_fail "binder-torture dontneed failed (status $status)"
-[ "$held" -lt 64 ] || bb_fail "$held pages still allocated after the run"
-echo "$BB_TEST: passed on $BB_BUILD_ID"
+echo "$BB_TEST: $races concurrent installs of one page, ${wrong:-?} replies read back wrong;" \
+	"pages still allocated after the run: $held"
+[ -n "$wrong" ] || { echo "$BB_TEST: error: binder-torture dontneed gave no summary (status $status)" >&2; exit 2; }
+# The driver fails on wrong replies (its verdict) and on anything else.
+if [ "$status" != 0 ] && [ "$wrong" = 0 ]; then
+	echo "$BB_TEST: error: binder-torture dontneed failed (status $status) without a wrong reply" >&2
+	exit 2
+fi
+if [ "${races:-0}" = 0 ]; then
+	echo "$BB_TEST: SKIP on $BB_BUILD_ID: no concurrent install of one page, the race was not forced"
+	exit 77
+fi
+case $expect in
+right)
+	[ "$wrong" = 0 ] || bb_fail "$wrong replies read back wrong"
+	[ "$held" -lt 64 ] || bb_fail "$held pages still allocated after the run"
+	echo "$BB_TEST: passed on $BB_BUILD_ID"
+	;;
+wrong)
+	if [ "$wrong" = 0 ]; then
+		echo "$BB_TEST: SKIP on $BB_BUILD_ID: no reply read back wrong in ${seconds}s ($races races): race (b) not shown this time"
+		exit 77
+	fi
+	echo "$BB_TEST: race (b) shown on $BB_BUILD_ID, as expected: $wrong replies read back wrong"
+	;;
+esac
