@@ -31,8 +31,13 @@ public:
 
 template <class Base> int run_with(Tracking<Base> &rep)
 {
-	benchmark::RunSpecifiedBenchmarks(&rep);
+	size_t ran = benchmark::RunSpecifiedBenchmarks(&rep);
 	benchmark::Shutdown();
+	/* A filter that matches nothing ran nothing: that is no success. */
+	if (ran == 0) {
+		std::fprintf(stderr, "binderbench: error: no benchmark matches --benchmark_filter\n");
+		return 1;
+	}
 	if (rep.failed) {
 		std::fprintf(stderr, "binderbench: error: a benchmark failed (see its error_message)\n");
 		return 1;

@@ -16,9 +16,18 @@ bb_slab_kib() {
 	awk '/^SUnreclaim:/ { print $2 }' /proc/meminfo
 }
 
-# Processes binder's debugfs state still lists.
+# Processes binder's debugfs state still lists; fails the test when the
+# state file is missing (no debugfs, or binder's debugfs gone): a count of
+# 0 must mean "none listed", never "could not look".
 bb_binder_procs() {
-	grep '^proc ' /sys/kernel/debug/binder/state 2>/dev/null | wc -l
+	[ -r /sys/kernel/debug/binder/state ] || bb_fail "/sys/kernel/debug/binder/state is missing (debugfs?)"
+	grep -c '^proc ' /sys/kernel/debug/binder/state || true
+}
+
+# Fails unless debugfs is mounted (a check that something is gone from it
+# means nothing otherwise).
+bb_need_debugfs() {
+	grep -q ' /sys/kernel/debug debugfs ' /proc/mounts || bb_fail "debugfs is not mounted at /sys/kernel/debug"
 }
 
 # Fails the test with a message on stderr.

@@ -33,4 +33,6 @@ high=$(awk '/^high / { print $2 }' $cg/memory.events)
 oom=$(awk '/^oom_kill / { print $2 }' $cg/memory.events)
 echo "$BB_TEST: memcg reclaim events (memory.high breaches): $high, OOM kills: $oom"
 [ "$high" -gt 0 ] || bb_fail "the cgroup never reached memory.high: no reclaim happened in it"
+# memory.max is far above memory.high: an OOM kill is a failure (README: 0).
+[ "$oom" = 0 ] || bb_fail "$oom OOM kills in the cgroup"
 echo "$BB_TEST: passed on $BB_BUILD_ID"

@@ -15,7 +15,7 @@ pages0=$(bb_net_pages) slab0=$(bb_slab_kib)
 "$torture" kill -n "$rounds" -s 1 --reclaim || bb_fail "binder-torture kill"
 "$torture_asan" kill -n $((rounds / 2 + 1)) -s 2 -c 3 || bb_fail "binder-torture-asan kill"
 pages1=$(bb_net_pages) slab1=$(bb_slab_kib)
-procs=$(bb_binder_procs)
+procs=$(bb_binder_procs) || exit 1
 echo "$BB_TEST: after all exited: binder procs $procs, net pages $((pages1 - pages0)), " \
 	"unreclaimable slab $slab0 -> $slab1 KiB"
 [ "$procs" = 0 ] || bb_fail "binder still lists $procs processes"

@@ -17,8 +17,10 @@ cycles=$1 sync=$2 storm=$3
 shift 3
 [ $# -gt 0 ] || bb_fail "no module files given"
 [ ! -e /dev/binder ] || bb_fail "a binder module is already loaded"
+bb_need_debugfs
 cycle() { # cycle KO
 	insmod "$1" devices=binder || bb_fail "insmod $1"
+	[ -d /sys/kernel/debug/binder ] || bb_fail "binder's debugfs is missing after insmod $1"
 	"$sync" -n 100 -s 8000 >/dev/null || bb_fail "sync-txn with $1"
 	"$storm" -t 4 -l 4 -r 3 --reclaim >/dev/null || bb_fail "install-storm with $1"
 	rmmod binder_linux || bb_fail "rmmod after $1"

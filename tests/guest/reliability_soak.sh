@@ -42,6 +42,7 @@ wait
 for f in $families; do
 	cat "$dir/$f.result" 2>/dev/null || echo "$f: no result"
 	case $(cat "$dir/$f.result" 2>/dev/null) in
+	*": 0 runs,"* | *" 0 benchmark iterations,"*) failed=1; echo "$f: ran nothing" >&2 ;;
 	*"all ok") ;;
 	*) failed=1; tail -n 5 "$dir/$f.err" "$dir/$f.out" >&2 ;;
 	esac

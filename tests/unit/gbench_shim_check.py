@@ -1,7 +1,8 @@
 #!/usr/bin/python3
 """Runs the gbench shim test benchmark with JSON output and checks that what
 the C code set comes back as set: manual times, counters with their flags,
-items/s, labels, thread counts and errors. Usage: gbench_shim_check.py BINARY"""
+items/s, labels, thread counts and errors; and that a filter matching no
+benchmark fails. Usage: gbench_shim_check.py BINARY"""
 import json
 import subprocess
 import sys
@@ -44,6 +45,11 @@ if f is None or not f.get("error_occurred") or f.get("error_message") != "delibe
     failures.append(f"failing benchmark did not report its error: {f}")
 if doc["context"].get("build_id") != "test:shim:0":
     failures.append(f"custom context build_id {doc['context'].get('build_id')!r}")
+# A filter that matches nothing is an error, not an empty success.
+none = subprocess.run([sys.argv[1], "--benchmark_filter=^no-such-benchmark$"],
+                      capture_output=True, text=True)
+if none.returncode != 1 or "no benchmark matches --benchmark_filter" not in none.stderr:
+    failures.append(f"an empty filter exited {none.returncode}: {none.stderr.strip()!r}")
 if failures:
     sys.exit("gbench_shim_check: " + "; ".join(failures))
 print(f"gbench_shim_check: {len(runs)} benchmarks, all values came back as set")
