@@ -29,8 +29,13 @@ one_line_error "bad --reps" "$run_suite" --reps zero --out "$tmp/o"
 one_line_error "bad flag" "$run_suite" --frobnicate
 one_line_error "bad --builds" "$run_suite" --builds 'a b'
 mkdir "$tmp/ro" && chmod a-w "$tmp/ro"
+# Root writes anywhere: as root, the check runs as nobody (setpriv).
 if [ "$(id -u)" != 0 ]; then
 	one_line_error "unwritable --out" "$run_suite" --out "$tmp/ro"
+else
+	chmod a+rx "$tmp"
+	one_line_error "unwritable --out (as nobody)" setpriv --reuid=65534 --regid=65534 --clear-groups \
+		env HOME="$tmp" "$run_suite" --out "$tmp/ro"
 fi
 touch "$tmp/file"
 one_line_error "--out is a file" "$run_suite" --out "$tmp/file/sub"
