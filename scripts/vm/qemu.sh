@@ -10,7 +10,7 @@ qemu_cmd() {
 		-smp "$smp" -m "$mem" -kernel "$kdir/vmlinuz" -initrd "$initrd"
 		-append "console=ttyS0 loglevel=7 panic=-1 sysrq_always_enabled rdinit=/init${kernel_args:+ $kernel_args}"
 		-serial "file:$run/console.log"
-		-monitor "unix:$run/monitor.sock,server=on,wait=off"
+		-monitor "unix:${monitor:-$run/monitor.sock},server=on,wait=off"
 		-device virtio-serial-pci
 		-chardev "pipe,id=out,path=$run/hvc0" -device virtconsole,chardev=out
 		-chardev "pipe,id=err,path=$run/hvc1" -device virtconsole,chardev=err
