@@ -1,0 +1,113 @@
+#!/usr/bin/python3
+"""The docs' links resolve and their commands run as written.
+
+For README.md, docs/*.md and the per-folder READMEs: every relative link
+names a file or directory that exists (and, for a link to a Markdown
+heading, a heading that exists); every command in a code block (fenced or
+indented) that starts with scripts/ names an executable script whose
+--help lists each --flag the command uses. Usage: docs_test.py SOURCE_ROOT
+"""
+import glob
+import os
+import re
+import subprocess
+import sys
+
+root = sys.argv[1] if len(sys.argv) > 1 else "."
+docs = ["README.md", "results/README.md", "kmod/README.md", "bpf/README.md",
+        "kmod/upstream-7.2/README"] + sorted(glob.glob(os.path.join(root, "docs", "*.md")))
+docs = [os.path.relpath(os.path.join(root, d), root) if not os.path.isabs(d) else os.path.relpath(d, root)
+        for d in docs]
+failures = []
+checked_links = checked_cmds = 0
+help_cache = {}
+
+
+def anchors(path):
+    """GitHub's heading anchors of a Markdown file."""
+    out = set()
+    in_code = False
+    for line in open(path, encoding="utf-8"):
+        if line.startswith("```"):
+            in_code = not in_code
+        if in_code:
+            continue
+        m = re.match(r"^#+\s+(.*)", line)
+        if m:
+            a = m.group(1).strip().lower()
+            a = re.sub(r"[^\w\- ]", "", a).replace(" ", "-")
+            out.add(a)
+    return out
+
+
+def code_lines(path):
+    """Lines of fenced and indented code blocks."""
+    in_fence = False
+    prev_blank = True
+    in_indent = False
+    for line in open(path, encoding="utf-8"):
+        line = line.rstrip("\n")
+        if line.startswith("```"):
+            in_fence = not in_fence
+            continue
+        if in_fence:
+            yield line
+        elif line.startswith("    ") and (prev_blank or in_indent) and not line.lstrip().startswith(("-", "|")):
+            in_indent = True
+            yield line.strip()
+        else:
+            in_indent = in_indent and line.strip() == ""
+        prev_blank = line.strip() == ""
+
+
+def help_text(script):
+    if script not in help_cache:
+        res = subprocess.run([os.path.join(root, script), "--help"], capture_output=True, text=True,
+                             timeout=60, cwd=root)
+        help_cache[script] = (res.returncode, res.stdout + res.stderr)
+    return help_cache[script]
+
+
+for doc in docs:
+    path = os.path.join(root, doc)
+    if not os.path.exists(path):
+        failures.append(f"{doc}: missing")
+        continue
+    text = open(path, encoding="utf-8").read()
+    # Links: [text](target) and ![alt](target), outside code.
+    prose = re.sub(r"```.*?```", "", text, flags=re.S)
+    for target in re.findall(r"\]\(([^)\s]+)\)", prose):
+        if re.match(r"^(https?:|mailto:)", target):
+            continue
+        checked_links += 1
+        file_part, _, anchor = target.partition("#")
+        dest = os.path.normpath(os.path.join(os.path.dirname(path), file_part)) if file_part else path
+        if not os.path.exists(dest):
+            failures.append(f"{doc}: link to {target}: no such file")
+            continue
+        if anchor and dest.endswith(".md") and anchor not in anchors(dest):
+            failures.append(f"{doc}: link to {target}: no such heading")
+    # Commands: every segment of a code line that starts with scripts/.
+    for line in code_lines(path):
+        for seg in re.split(r"&&|\|\||;|\|", line):
+            words = seg.split()
+            if not words or not words[0].startswith("scripts/"):
+                continue
+            script = words[0]
+            checked_cmds += 1
+            if not os.access(os.path.join(root, script), os.X_OK):
+                failures.append(f"{doc}: `{seg.strip()}`: {script} is not an executable script")
+                continue
+            rc, helptext = help_text(script)
+            if rc != 0:
+                failures.append(f"{doc}: {script} --help exited {rc}")
+                continue
+            for flag in re.findall(r"(?<![\w-])(--[a-z][a-z0-9-]*)", seg):
+                if flag not in helptext:
+                    failures.append(f"{doc}: `{seg.strip()}`: {script} --help does not know {flag}")
+
+if failures:
+    print("\n".join(failures))
+    print(f"docs_test: {len(failures)} problems ({checked_links} links, {checked_cmds} commands checked)")
+    sys.exit(1)
+print(f"docs_test: {checked_links} links and {checked_cmds} commands in {len(docs)} files check out")
