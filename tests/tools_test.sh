@@ -124,6 +124,9 @@ mkdir -p "$cache/kernels/$rel"
 cp -r "$real/modules" "$real/package-version" "$cache/kernels/$rel/"
 head -c 1048576 /dev/urandom >"$cache/kernels/$rel/vmlinuz"
 touch "$cache/kernels/$rel/.complete"
+# The emulator of the real cache (QEMU 10).
+mkdir -p "$cache/qemu"
+ln -s "$(realpath "${BINDERBENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/binderbench}/qemu/current")" "$cache/qemu/current"
 expect "vm-run kernel that does not boot" 125 env BINDERBENCH_CACHE="$cache" \
 	scripts/vm-run --module none --accel tcg --timeout 60 -- true
 

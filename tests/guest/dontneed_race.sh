@@ -46,21 +46,24 @@ if [ "$status" != 0 ] && [ "$wrong" = 0 ]; then
 	echo "$BB_TEST: error: binder-torture dontneed failed (status $status) without a wrong reply" >&2
 	exit 2
 fi
+# A wrong reply is the verdict whatever else was counted (trace-installs
+# prints no counts when the driver failed on it).
+if [ "$wrong" != 0 ]; then
+	[ "$expect" = wrong ] || bb_fail "$wrong replies read back wrong"
+	echo "$BB_TEST: race (b) shown on $BB_BUILD_ID, as expected: $wrong replies read back wrong"
+	exit 0
+fi
 if [ "${races:-0}" = 0 ]; then
 	echo "$BB_TEST: SKIP on $BB_BUILD_ID: no concurrent install of one page, the race was not forced"
 	exit 77
 fi
 case $expect in
 right)
-	[ "$wrong" = 0 ] || bb_fail "$wrong replies read back wrong"
 	[ "$held" -lt 64 ] || bb_fail "$held pages still allocated after the run"
 	echo "$BB_TEST: passed on $BB_BUILD_ID"
 	;;
 wrong)
-	if [ "$wrong" = 0 ]; then
-		echo "$BB_TEST: SKIP on $BB_BUILD_ID: no reply read back wrong in ${seconds}s ($races races): race (b) not shown this time"
-		exit 77
-	fi
-	echo "$BB_TEST: race (b) shown on $BB_BUILD_ID, as expected: $wrong replies read back wrong"
+	echo "$BB_TEST: SKIP on $BB_BUILD_ID: no reply read back wrong in ${seconds}s ($races races): race (b) not shown this time"
+	exit 77
 	;;
 esac
