@@ -38,7 +38,7 @@ pages1=$(bb_net_pages)
 races=$(sed -n 's/^races=//p' /tmp/dn.out)
 wrong=$(sed -n 's/^dontneed: .* \([0-9][0-9]*\) corrupted .*/\1/p' /tmp/dn.out)
 held=$((pages1 - pages0))
-echo "$BB_TEST: $races concurrent installs of one page, ${wrong:-?} replies read back wrong;" \
+echo "$BB_TEST: ${races:-?} concurrent installs of one page, ${wrong:-?} replies read back wrong;" \
 	"pages still allocated after the run: $held"
 [ -n "$wrong" ] || { echo "$BB_TEST: error: binder-torture dontneed gave no summary (status $status)" >&2; exit 2; }
 # The driver fails on wrong replies (its verdict) and on anything else.
