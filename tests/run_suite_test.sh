@@ -33,9 +33,13 @@ mkdir "$tmp/ro" && chmod a-w "$tmp/ro"
 if [ "$(id -u)" != 0 ]; then
 	one_line_error "unwritable --out" "$run_suite" --out "$tmp/ro"
 else
-	chmod a+rx "$tmp"
+	# nobody may not reach the checkout (a clone under /root): run a copy
+	# of the scripts from the world-readable scratch directory; run-suite
+	# checks --out before it builds anything.
+	cp -r "$(dirname "$run_suite")" "$tmp/scripts"
+	chmod -R a+rX "$tmp/scripts" && chmod a+rx "$tmp"
 	one_line_error "unwritable --out (as nobody)" setpriv --reuid=65534 --regid=65534 --clear-groups \
-		env HOME="$tmp" "$run_suite" --out "$tmp/ro"
+		env HOME="$tmp" "$tmp/scripts/run-suite" --out "$tmp/ro"
 fi
 touch "$tmp/file"
 one_line_error "--out is a file" "$run_suite" --out "$tmp/file/sub"
