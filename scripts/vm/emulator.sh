@@ -58,8 +58,10 @@ bb_fetch_qemu() {
 	done
 	if [ ${#libs[@]} -gt 0 ]; then
 		[ "$(id -u)" = 0 ] || die "QEMU 10 needs these Debian packages: ${libs[*]}; run scripts/setup as root"
+		# The machine's lists may be stale or absent: refresh them once first.
+		apt-get update -qq >"$BB_CACHE/apt-qemu.log" 2>&1 || die "apt-get update failed (see $BB_CACHE/apt-qemu.log)"
 		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${libs[@]}" \
-			>"$BB_CACHE/apt-qemu.log" 2>&1 ||
+			>>"$BB_CACHE/apt-qemu.log" 2>&1 ||
 			die "apt-get install failed for QEMU 10's libraries: ${libs[*]} (see $BB_CACHE/apt-qemu.log)"
 	fi
 	missing_libs=$(ldd "$dir/root/usr/bin/qemu-system-x86_64" 2>/dev/null | awk '/not found/ { print $1 }' | paste -sd' ' -)
