@@ -8,6 +8,7 @@
  */
 #include "lib/binder_io.h"
 #include "lib/cli.h"
+#include "lib/device.h"
 #include "lib/echo.h"
 #include "lib/payload.h"
 #include "lib/round.h"
@@ -32,7 +33,7 @@ static void usage(FILE *f)
 		   "  per round, all rounds starting together, to a server with L loopers.\n"
 		   "  --reclaim  run binder's shrinker (drop_caches) before every round\n"
 		   "  --marker   write each round's start to the tracefs trace_marker\n"
-		   "  defaults: -t 4 -l 4 -r 10 -b 4 -s 6000 -m 1M\n");
+		   "  defaults: -d $BB_BINDER_DEV or /dev/binder -t 4 -l 4 -r 10 -b 4 -s 6000 -m 1M\n");
 }
 
 static int parse_options(int argc, char **argv, struct options *o)
@@ -52,7 +53,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	};
 	int c;
 
-	*o = (struct options){ "/dev/binder", 4, 4, 10, 4, 6000, BB_DEFAULT_MAP_SIZE, 0, 0 };
+	*o = (struct options){ bb_binder_dev(), 4, 4, 10, 4, 6000, BB_DEFAULT_MAP_SIZE, 0, 0 };
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "d:t:l:r:b:s:m:h", longopts, NULL)) != -1) {
 		switch (c) {

@@ -5,6 +5,7 @@
  */
 #include "lib/binder_io.h"
 #include "lib/cli.h"
+#include "lib/device.h"
 #include "lib/echo.h"
 #include "lib/payload.h"
 #include "lib/server.h"
@@ -26,7 +27,7 @@ static void usage(FILE *f)
 	fprintf(f, "usage: sync-txn [-d DEVICE] [-n TRANSACTIONS] [-s BYTES] [-m MAP_BYTES]\n"
 		   "  Runs N verified synchronous binder transactions of S bytes between\n"
 		   "  a server (context manager) and a client process; prints a summary.\n"
-		   "  defaults: -d /dev/binder -n 1000 -s 4096 -m 1048576\n");
+		   "  defaults: -d $BB_BINDER_DEV or /dev/binder -n 1000 -s 4096 -m 1048576\n");
 }
 
 static int parse_options(int argc, char **argv, struct options *o)
@@ -42,7 +43,7 @@ static int parse_options(int argc, char **argv, struct options *o)
 	size_t v;
 	int c;
 
-	*o = (struct options){ "/dev/binder", 1000, 4096, BB_DEFAULT_MAP_SIZE };
+	*o = (struct options){ bb_binder_dev(), 1000, 4096, BB_DEFAULT_MAP_SIZE };
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "d:n:s:m:h", longopts, NULL)) != -1) {
 		switch (c) {

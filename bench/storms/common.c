@@ -1,16 +1,15 @@
 /* common.c - what the storm families share (storms.h). */
 #include "storms.h"
+#include "device.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-/* The binder device: /dev/binder, or $BB_BINDER_DEV (the reliability soak
- * runs one storm per device of a module loaded with several). */
+/* The binder device: bb_binder_dev() (the reliability soak runs one storm
+ * per device through $BB_BINDER_DEV). */
 const char *dev_path(void)
 {
-	const char *d = getenv("BB_BINDER_DEV");
-
-	return d && *d ? d : "/dev/binder";
+	return bb_binder_dev();
 }
 
 

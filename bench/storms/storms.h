@@ -18,8 +18,7 @@
 #define BATCH 16 /* transactions per client thread per round */
 #define HOLDER_PER_THREAD 4 /* the same for mmap_holder */
 
-/* The binder device: /dev/binder, or $BB_BINDER_DEV (the reliability soak
- * runs one storm per device of a module loaded with several). */
+/* The binder device: $BB_BINDER_DEV or /dev/binder (lib/device.h). */
 const char *dev_path(void);
 /* The receive mapping for in_flight transactions of payload bytes. */
 size_t map_for(size_t payload, size_t in_flight);

@@ -14,6 +14,7 @@
  */
 #include "torture.h"
 #include "lib/cli.h"
+#include "lib/device.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -81,6 +82,7 @@ static void usage(FILE *f)
 	fprintf(f, "usage: binder-torture MODE [-d DEVICE] [-s SEED] [-n ROUNDS] [-c CLIENTS]\n"
 		   "                      [-S SECONDS] [--reclaim] [--timeout SECONDS]\n"
 		   "  MODE: kill, churn, abuse, fuzz, unmap or dontneed (see bench/torture/main.c)\n"
+		   "  -d  the binder device (default $BB_BINDER_DEV or /dev/binder)\n"
 		   "  -n  kill: rounds (default 20); unmap: rounds (40);\n"
 		   "      fuzz: operations per thread (default 20000)\n"
 		   "  -c  client processes (kill, unmap: default 4) or threads (churn, fuzz,\n"
@@ -125,7 +127,7 @@ int main(int argc, char **argv)
 		{ "unmap", torture_unmap, 40 },
 		{ "dontneed", torture_dontneed, 0 },
 	};
-	struct torture_opts o = { .dev = "/dev/binder", .seed = 1, .clients = 4,
+	struct torture_opts o = { .dev = bb_binder_dev(), .seed = 1, .clients = 4,
 				  .seconds = 10, .log = stdout };
 	struct bb_errbuf err = { "" };
 	size_t timeout = 600, rounds = 0;
