@@ -60,7 +60,8 @@ static void usage(FILE *f)
 		   "  -k  per receiving proc and page index, and per mm owner, as CSV\n"
 		   "  -s  the top contending kernel stacks, symbolized, as text\n"
 		   "  -H  every histogram's non-empty buckets as CSV (hist,low_ns,high_ns,count)\n"
-		   "  -m  binder's module name (default binder_linux)\n"
+		   "  -m  binder's module name (default binder_linux; binder built into\n"
+		   "      the kernel is found when no such module is loaded)\n"
 		   "  --mmap-lock binder     every mmap_lock acquisition on the mm of a process\n"
 		   "                         that maps binder while this runs, by cause (default)\n"
 		   "  --mmap-lock full       ... on every mm (costly: a stack walk each; on 6.12\n"
@@ -198,8 +199,15 @@ static int find_ranges(const struct ksyms *ks, const char *module, struct ranges
 	};
 
 	memset(r, 0, sizeof(*r));
-	if (ksyms_module_range(ks, module, &r->mod_lo, &r->mod_hi))
-		return err("no symbols of module %s in /proc/kallsyms (is it loaded?)", module);
+	/* The module's text, or binder's objects inside vmlinux when built in. */
+	if (ksyms_module_range(ks, module, &r->mod_lo, &r->mod_hi)) {
+		if (ksyms_range(ks, "binder_alloc_free_page", "", &r->reclaim_lo, &r->reclaim_hi))
+			return err("no symbols of module %s in /proc/kallsyms and no binder built in (is it loaded?)",
+				   module);
+		module = "";
+		if (ksyms_builtin_range(ks, "binder", &r->mod_lo, &r->mod_hi))
+			return err("binder's text is not in /proc/kallsyms");
+	}
 	if (ksyms_range(ks, "binder_alloc_free_page", module, &r->reclaim_lo, &r->reclaim_hi))
 		return err("binder_alloc_free_page of %s not found in /proc/kallsyms", module);
 	/* Kernels name some of these differently: missing ones stay empty. */

@@ -130,3 +130,38 @@ int ksyms_module_range(const struct ksyms *ks, const char *mod, uint64_t *lo, ui
 	*hi += 4096; /* the last function's body */
 	return 0;
 }
+
+int ksyms_builtin_range(const struct ksyms *ks, const char *prefix, uint64_t *lo, uint64_t *hi)
+{
+	const uint64_t gap = 1u << 20;
+	size_t best_n = 0, run_n = 0, last = 0;
+	uint64_t run_lo = 0, prev = 0;
+
+	for (size_t i = 0; i < ks->n; i++) {
+		const struct ksym *s = &ks->syms[i];
+
+		if (s->module[0] || strncmp(s->name, prefix, strlen(prefix)) || strstr(s->name, ".cold"))
+			continue;
+		if (!run_n || s->addr - prev >= gap) {
+			run_lo = s->addr;
+			run_n = 0;
+		}
+		run_n++;
+		prev = s->addr;
+		if (run_n > best_n) {
+			best_n = run_n;
+			*lo = run_lo;
+			last = i;
+		}
+	}
+	if (!best_n)
+		return -ENOENT;
+	*hi = ks->syms[last].addr + 4096;
+	for (size_t j = last + 1; j < ks->n; j++) {
+		if (ks->syms[j].addr > ks->syms[last].addr) {
+			*hi = ks->syms[j].addr;
+			break;
+		}
+	}
+	return 0;
+}

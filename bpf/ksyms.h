@@ -30,5 +30,10 @@ int ksyms_range(const struct ksyms *ks, const char *name, const char *mod,
 		uint64_t *lo, uint64_t *hi);
 /* The text range of module mod. Returns 0, or -ENOENT. */
 int ksyms_module_range(const struct ksyms *ks, const char *mod, uint64_t *lo, uint64_t *hi);
+/* The text range of a driver built into vmlinux whose functions' names start
+ * with prefix: the largest run of such symbols with no gap of 1 MiB or more
+ * (its objects are linked together; cold and init text lie elsewhere), to
+ * the symbol after its last. Returns 0, or -ENOENT. */
+int ksyms_builtin_range(const struct ksyms *ks, const char *prefix, uint64_t *lo, uint64_t *hi);
 
 #endif
