@@ -190,7 +190,9 @@ bb_fetch_kernel() {
 # A kernel of your own: DIR holds an image (vmlinuz*, boot/vmlinuz-*, bzImage)
 # and lib/modules/<release> (as `make modules_install INSTALL_MOD_PATH=DIR`
 # leaves it; usr/lib/modules works too), or DIR is a kernel build tree
-# (arch/x86/boot/bzImage, modules.order and the built .ko files). It is
+# (arch/x86/boot/bzImage, modules.order and the built .ko files), or DIR
+# holds an image and its config only (config-*, .config) of a kernel with
+# everything the guest needs built in (binder, virtio, 9p). It is
 # imported into the cache under "<release>+user-<hash of the image>" (the
 # release every result names) and its modules indexed with depmod; an
 # image that changes is imported again. Prints that name.
@@ -203,14 +205,25 @@ bb_import_kernel() {
 	done
 	[ -n "$img" ] || die "--kernel $path: no kernel image (want vmlinuz*, boot/vmlinuz-*, bzImage or arch/x86/boot/bzImage)"
 	for c in "$path"/lib/modules/*/ "$path"/usr/lib/modules/*/; do
-		[ -d "$c/kernel" ] && { moddir=${c%/}; break; }
+		{ [ -d "$c/kernel" ] || [ -f "$c/modules.builtin" ]; } && { moddir=${c%/}; break; }
+	done
+	local config=
+	for c in "$path"/config-* "$path"/boot/config-* "$path"/.config "$path"/config; do
+		[ -f "$c" ] && { config=$c; break; }
 	done
 	if [ -n "$moddir" ]; then
 		rel=$(basename "$moddir")
 	elif [ -f "$path/modules.order" ] && [ -f "$path/include/config/kernel.release" ]; then
 		rel=$(cat "$path/include/config/kernel.release")
+	elif [ -n "$config" ] && ! grep -qx 'CONFIG_MODULES=y' "$config"; then
+		# No modules at all: the release from the bzImage's header (the
+		# kernel version string's offset at 0x20e, relative to 0x200).
+		local off
+		off=$(od -An -tu2 -j $((0x20e)) -N2 "$img" | tr -d ' ')
+		rel=$(dd if="$img" bs=1 skip=$((off + 0x200)) count=64 2>/dev/null | tr '\0' '\n' | head -n 1 | cut -d' ' -f1)
+		[[ $rel =~ ^[0-9]+\.[0-9]+ ]] || die "--kernel $path: cannot read the release from $img"
 	else
-		die "--kernel $path: no modules (want lib/modules/<release>/ as make modules_install INSTALL_MOD_PATH= leaves it, or a build tree with modules.order)"
+		die "--kernel $path: no modules (want lib/modules/<release>/ as make modules_install INSTALL_MOD_PATH= leaves it, a build tree with modules.order, or a kernel without modules and its config)"
 	fi
 	id="$rel+user-$(sha256sum "$img" | cut -c1-8)"
 	dir=$(bb_kernel_dir "$id")
@@ -220,6 +233,8 @@ bb_import_kernel() {
 		mkdir -p "$tmp/root/lib/modules/$rel"
 		if [ -n "$moddir" ]; then
 			cp -a "$moddir/." "$tmp/root/lib/modules/$rel/"
+		elif [ ! -f "$path/modules.order" ]; then
+			: # a kernel without modules
 		else
 			# A build tree: the modules listed in modules.order, at their paths.
 			local m
@@ -238,9 +253,7 @@ bb_import_kernel() {
 		mkdir -p "$tmp/out"
 		mv "$tmp/root/lib/modules/$rel" "$tmp/out/modules"
 		cp "$img" "$tmp/out/vmlinuz"
-		for c in "$path"/config-* "$path"/boot/config-* "$path"/.config; do
-			[ -f "$c" ] && { cp "$c" "$tmp/out/config"; break; }
-		done
+		[ -z "$config" ] || cp "$config" "$tmp/out/config"
 		echo "your kernel $rel from $path" >"$tmp/out/package-version"
 		touch "$tmp/out/.complete"
 		rm -rf "$dir"

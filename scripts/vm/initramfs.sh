@@ -4,6 +4,16 @@
 # dependencies, resolved by modprobe --show-depends), built once per kernel
 # and recipe into the cache. Uses vm-run's rel and kdir.
 
+# The config option of a module the initramfs loads.
+config_of() {
+	case $1 in
+	9p) echo 9P_FS ;;
+	9pnet_virtio) echo NET_9P_VIRTIO ;;
+	virtio_pci) echo VIRTIO_PCI ;;
+	virtio_console) echo VIRTIO_CONSOLE ;;
+	esac
+}
+
 # The initramfs: busybox, stage 1 and the 9p modules (with their dependencies).
 initramfs() {
 	local sum out tmp m deps f order=() modprobe
@@ -27,7 +37,9 @@ initramfs() {
 		for m in virtio_pci virtio_console 9pnet_virtio 9p; do
 			if ! deps=$("$modprobe" -d "$tmp" -S "$rel" --show-depends "$m" 2>/dev/null); then
 				case $m in virtio_*) continue ;; esac
-				die "kernel $rel has no $m module"
+				# Built in, as a kernel without modules says in its config.
+				grep -qx "CONFIG_$(config_of "$m")=y" "$kdir/config" 2>/dev/null && continue
+				die "kernel $rel has no $m module and does not build it in (CONFIG_$(config_of "$m"))"
 			fi
 			for f in $(echo "$deps" | awk '$1 == "insmod" { print $2 }'); do
 				f=${f#"$tmp/lib/modules/$rel/"}

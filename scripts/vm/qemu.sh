@@ -33,6 +33,7 @@ write_guest_files() {
 	# stdout/stderr (reopening /proc/self/fd/N would clobber the caller's file).
 	mkfifo "$run/hvc0.in" "$run/hvc0.out" "$run/hvc1.in" "$run/hvc1.out"
 	cp "$BB_ROOT/scripts/guest/stage2" "$run/stage2"
+	[ ! -x "${binderfs_ctl:-}" ] || cp "$binderfs_ctl" "$run/binderfs-ctl"
 	[ -s "$kdir/kallsyms.txt" ] || : >"$run/want-kallsyms"
 	{
 		printf 'BB_CWD=%q\n' "$([ "$share_cwd" = 1 ] && echo "$cwd")"
@@ -45,9 +46,11 @@ write_guest_files() {
 		else
 			printf 'BB_MODULE=\nBB_MODULE_ARGS=\n'
 		fi
-		printf 'export BB_KERNEL=%q BB_BUILD=%q BB_BUILD_ID=%q BB_ACCEL=%q BB_SMP=%q BB_MEM=%q BB_BOOT_ATTEMPT=%q\n' \
-			"$rel" "$build" "$build_id" "$used_accel" "$smp" "$mem" "${attempt:-1}"
-		env | grep -E '^(BB_|BINDERBENCH_|ASAN_|UBSAN_|LSAN_)' | grep -vE '^BB_(KERNEL|BUILD|BUILD_ID|ACCEL|SMP|MEM|CWD|MODULE|MODULE_ARGS|BOOT_ATTEMPT)=' |
+		printf 'export BB_KERNEL=%q BB_BUILD=%q BB_BUILD_ID=%q BB_BINDER=%q BB_ACCEL=%q BB_SMP=%q BB_MEM=%q BB_BOOT_ATTEMPT=%q\n' \
+			"$rel" "$build" "$build_id" "${binder:-module}" "$used_accel" "$smp" "$mem" "${attempt:-1}"
+		# The binder device and binderfs are the guest's own (stage 2).
+		env | grep -E '^(BB_|BINDERBENCH_|ASAN_|UBSAN_|LSAN_)' |
+			grep -vE '^BB_(KERNEL|BUILD|BUILD_ID|BINDER|ACCEL|SMP|MEM|CWD|MODULE|MODULE_ARGS|BOOT_ATTEMPT|BINDER_DEV|BINDERFS|BINDERFS_CTL)=' |
 			while IFS='=' read -r k v; do printf 'export %s=%q\n' "$k" "$v"; done || true
 	} >"$run/env"
 	printf 'exec' >"$run/cmd"

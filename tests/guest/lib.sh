@@ -35,3 +35,21 @@ bb_fail() {
 	echo "$BB_TEST: FAILED on ${BB_BUILD_ID:-?}: $*" >&2
 	exit 1
 }
+
+# The path of the test's Nth binder device (0: $BB_BINDER_DEV): in the
+# guest's binderfs instance it is made through binder-control ("binderN");
+# without binderfs it is the module's /dev/binderN (load it with
+# devices=binder,binder1,...). Fails the test when it cannot be had.
+bb_binder_device() {
+	if [ "$1" = 0 ]; then
+		echo "$BB_BINDER_DEV"
+	elif [ -n "${BB_BINDERFS:-}" ]; then
+		[ -e "$BB_BINDERFS/binder$1" ] ||
+			"$BB_BINDERFS_CTL" add "$BB_BINDERFS/binder-control" "binder$1" >/dev/null ||
+			bb_fail "cannot make binder$1 through $BB_BINDERFS/binder-control"
+		echo "$BB_BINDERFS/binder$1"
+	else
+		[ -c "/dev/binder$1" ] || bb_fail "/dev/binder$1 is missing (load the module with devices=binder,binder1,...)"
+		echo "/dev/binder$1"
+	fi
+}

@@ -1,8 +1,9 @@
 #!/bin/sh
 # Reliability (guest): the soak. The six storm families (pingpong,
 # throughput, cold_install, mmap_contention, shrinker_pressure, oneway) run
-# at the same time, each on its own binder device of one module (loaded
-# with devices=binder,binder1,...,binder5) and each again and again until
+# at the same time, each on its own binder device (binderfs: made through
+# binder-control; a module without it: loaded with
+# devices=binder,binder1,...,binder5) and each again and again until
 # SECONDS have passed, while binder's shrinker runs in a loop. Every storm
 # verifies every payload end to end and fails on a corrupted, lost or failed
 # reply (a lost one-way transaction would hang the storm: the timeout
@@ -17,9 +18,7 @@ dir=$(mktemp -d)
 end=$(($(date +%s) + seconds))
 i=0
 for f in $families; do
-	dev=/dev/binder
-	[ $i = 0 ] || dev=/dev/binder$i
-	[ -c $dev ] || bb_fail "$dev is missing (load the module with devices=binder,binder1,...)"
+	dev=$(bb_binder_device $i) || exit 1
 	(
 		n=0 iters=0
 		while [ "$(date +%s)" -lt $end ]; do
