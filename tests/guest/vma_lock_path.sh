@@ -1,8 +1,10 @@
 #!/bin/sh
-# Guest test: the compat lock_vma_under_rcu() (kmod/compat/) is what installs
-# use, and its fallback works. A kretprobe on the module's
-# binder_compat_lock_vma_under_rcu() counts the vmas it locked and the NULLs
-# it returned (each NULL is a fallback to mmap_lock). An install storm must
+# Guest test: the per-VMA lock is what installs use, and its fallback works.
+# A kretprobe counts the vmas it locked and the NULLs it returned (each NULL
+# is a fallback to mmap_lock): on a module build, the compat
+# binder_compat_lock_vma_under_rcu() of kmod/compat/; with binder built in,
+# the kernel's own lock_vma_under_rcu(), counting only the calls whose stack
+# passes through binder (hist trigger keyed by the stack). An install storm must
 # lock the vma nearly every time; then the receiver forks in a loop
 # (binder-torture churn: fork() write-locks every vma of the parent, binder's
 # included, for the whole copy), so installs meanwhile must fall back, and
@@ -12,33 +14,14 @@ set -eu
 BB_TEST=vma-lock-path
 . "$(dirname "$0")/lib.sh"
 storm=$1 torture=$2
-t=/sys/kernel/tracing
-[ -d $t/events ] || mount -t tracefs nodev $t
-grep -q binder_compat_lock_vma_under_rcu /proc/kallsyms ||
-	bb_fail "binder_compat_lock_vma_under_rcu is not in the module: not a compat build?"
-echo 'r:bb_vma_ok binder_linux:binder_compat_lock_vma_under_rcu ret=$retval:x64' >>$t/kprobe_events
-echo 'r:bb_vma_null binder_linux:binder_compat_lock_vma_under_rcu ret=$retval:x64' >>$t/kprobe_events
-cond_bb_vma_ok='ret != 0' cond_bb_vma_null='ret == 0'
-untrigger() {
-	for e in bb_vma_ok bb_vma_null; do
-		eval "c=\$cond_$e"
-		echo "!hist:keys=common_pid if $c" >$t/events/kprobes/$e/trigger 2>/dev/null || true
-	done
-}
-trap 'untrigger; echo >$t/kprobe_events 2>/dev/null || true' EXIT
-counts() { # prints "locked null" since the last reset
-	for e in bb_vma_ok bb_vma_null; do
-		awk '/hitcount:/ { for (i = 1; i < NF; i++) if ($i == "hitcount:") n += $(i + 1) } END { print n + 0 }' \
-			$t/events/kprobes/$e/hist
-	done | tr '\n' ' '
-}
-reset() {
-	untrigger
-	for e in bb_vma_ok bb_vma_null; do
-		eval "c=\$cond_$e"
-		echo "hist:keys=common_pid if $c" >$t/events/kprobes/$e/trigger
-	done
-}
+T=/sys/kernel/tracing
+[ -d $T/events ] || mount -t tracefs nodev $T
+. "$(dirname "$0")/../../scripts/guest/vma-probe.sh"
+vma_probe_find || bb_fail "neither binder_compat_lock_vma_under_rcu (a compat module build) nor binder built in"
+trap 'vma_probe_stop' EXIT
+vma_probe_start || bb_fail "cannot probe $VMA_FN with hist triggers keyed by $VMA_KEY"
+counts() { vma_probe_counts; }
+reset() { vma_probe_reset || bb_fail "cannot reset the hist triggers on $VMA_FN"; }
 reset
 "$storm" -t 4 -l 4 -r 20 --reclaim >/dev/null || bb_fail "install-storm"
 set -- $(counts)
