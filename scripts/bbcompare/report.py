@@ -243,14 +243,21 @@ def priority_table(df):
     return lines + [""]
 
 
+def binder_kind(build_id):
+    """'built in' for an in-tree kernel's build (NAME-builtin, scripts/kernel-build)
+    or a kernel of your own with binder built in (builtin), else 'module'."""
+    name = build_id.split(":")[1]
+    return "built in" if name == "builtin" or name.endswith("-builtin") else "module"
+
+
 def markdown(table, df, reference, inputs, leaks):
     lines = ["# binderbench comparison", ""]
     meta = df.groupby("build").agg(build_id=("build_id", "first"), accel=("accel", "first"),
                                    vcpus=("vcpus", "first"), reps=("rep", "nunique"))
     lines += [f"Reference build: **{reference}**. Inputs: " + ", ".join(f"`{i}`" for i in inputs), "",
-              "| build | build id | accel | vCPUs | repetitions |", "|---|---|---|---|---|"]
+              "| build | build id | binder | accel | vCPUs | repetitions |", "|---|---|---|---|---|---|"]
     for b, m in meta.iterrows():
-        lines.append(f"| {b} | `{m.build_id}` | {m.accel} | {m.vcpus} | {m.reps} |")
+        lines.append(f"| {b} | `{m.build_id}` | {binder_kind(m.build_id)} | {m.accel} | {m.vcpus} | {m.reps} |")
     builds = [reference] + [b for b in meta.index if b != reference]
     lines += [""] + holder_table(df, builds, reference) + headline(table, reference) + \
         upstream_table(df, builds, leaks) + priority_table(df)
