@@ -98,8 +98,36 @@ if [ -f "$kuser/vmlinuz" ]; then
 	find "$tmp/userk/lib/modules" -name 'binder_linux.ko*' -delete
 	echo "not a binder kernel" >>"$tmp/userk/boot/vmlinuz-$reluser" # a new image: imported again
 	expect "kmod-build stock on a kernel without binder" 1 scripts/kmod-build --kernel "$tmp/userk" stock
+	expect "vm-run --kernel PATH with neither a binder module nor built-in binder" 1 \
+		scripts/vm-run --kernel "$tmp/userk" -- true
 else
 	echo "FAIL the 6.12 kernel is not in the cache (scripts/setup fetches it)"
+	fails=$((fails + 1))
+fi
+
+# Your own kernel with binder built in and binderfs (the in-tree patched
+# kernel of scripts/kernel-build, unpacked as a user's install would leave
+# it): it boots with no module, its binder a private binderfs device; asking
+# it to load a module build is refused with one line.
+bik=$(scripts/kernel-build --kernel 6.12 patched 2>"$tmp/err") || bik=
+if [ -n "$bik" ]; then
+	kbi=${BINDERBENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/binderbench}/kernels/$bik
+	mkdir -p "$tmp/userbi/boot" "$tmp/userbi/lib/modules"
+	cp "$kbi/vmlinuz" "$tmp/userbi/boot/vmlinuz-$bik"
+	cp "$kbi/config" "$tmp/userbi/boot/config-$bik"
+	cp -a "$kbi/modules" "$tmp/userbi/lib/modules/$bik"
+	checks=$((checks + 1))
+	if out=$(scripts/vm-run --kernel "$tmp/userbi" -- sh -c 'test -c "$BB_BINDER_DEV" && echo "$BB_BINDER $BB_BINDER_DEV"' 2>"$tmp/err") &&
+		[ "$out" = "builtin /dev/binderfs/binder" ]; then
+		echo "ok   vm-run --kernel PATH with binder built in: $out"
+	else
+		echo "FAIL vm-run --kernel PATH with binder built in said '$out':"; tail -n 5 "$tmp/err"
+		fails=$((fails + 1))
+	fi
+	expect "vm-run a module build on a built-in binder kernel" 1 \
+		scripts/vm-run --kernel "$tmp/userbi" --module baseline -- true
+else
+	echo "FAIL the in-tree kernel did not build: $(tail -n 1 "$tmp/err")"
 	fails=$((fails + 1))
 fi
 
