@@ -105,6 +105,11 @@ else
 	fails=$((fails + 1))
 fi
 
+# In-tree kernels: an unknown kernel series or build is one line.
+expect "kernel-build unknown series" 1 scripts/kernel-build --kernel 5.4 patched
+expect "kernel-build unknown build" 1 scripts/kernel-build frob
+expect "kernel-build prefix past the series" 1 scripts/kernel-build p42
+
 # Your own kernel with binder built in and binderfs (the in-tree patched
 # kernel of scripts/kernel-build, unpacked as a user's install would leave
 # it): it boots with no module, its binder a private binderfs device; asking
