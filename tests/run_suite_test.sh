@@ -54,7 +54,7 @@ for f in results.csv report.md comparison.csv meta.json baseline/rep-1.csv patch
 	baseline/dmesg-1.txt; do
 	[ -s "$d/$f" ] && ok || bad "missing $f in the results tree"
 done
-grep -q '"p99": {"build_id": "unknown", "status": "build"}' "$d/meta.json" && ok ||
+grep -q '"p99": {"build_id": "unknown", "binder": "module", "status": "build"}' "$d/meta.json" && ok ||
 	bad "meta.json does not record the failed build"
 for b in baseline patched; do
 	grep -q ":$b:.*,cold_install,.*,mmap_install_write," "$d/results.csv" && ok ||
