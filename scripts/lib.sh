@@ -263,6 +263,12 @@ bb_import_kernel() {
 	echo "$id"
 }
 
+# The build id of a kernel of your own with binder built in (build
+# "builtin"): RELEASE:builtin:<hash of its image>.
+bb_builtin_build_id() {
+	echo "$1:builtin:$(sha256sum "$(bb_kernel_dir "$1")/vmlinuz" | cut -c1-12)"
+}
+
 # Path of a module inside an unpacked image (e.g. kernel/fs/9p/9p.ko.xz).
 bb_kernel_module_path() {
 	local rel=$1 name=$2 dir f

@@ -16,7 +16,7 @@ host_check() {
 		mount -t binder binder "$host_mount" ||
 			{ rmdir "$host_mount"; host_mount=; die "host mode: cannot mount a private binderfs instance"; }
 		host_dev=$("$tools/bench/binderfs-ctl" add "$host_mount/binder-control" binderbench) ||
-			die "host mode: cannot make a device through $host_mount/binder-control"
+			{ host_release; die "host mode: cannot make a device through binderfs's binder-control"; }
 		chmod 0666 "$host_dev"
 		return 0
 	fi
