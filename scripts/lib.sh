@@ -125,7 +125,8 @@ bb_kernel_dir() {
 }
 
 # Download and unpack a Debian kernel RELEASE into the cache (idempotent):
-# linux-image-RELEASE from the machine's archive (bookworm), or sid's split
+# linux-image-RELEASE (or linux-image-RELEASE-unsigned) from the machine's
+# archive (bookworm), or sid's split
 # linux-binary-/linux-modules-/linux-base-RELEASE. Leaves vmlinuz, config,
 # System.map, modules/ (with modules.dep) and package-version.
 bb_fetch_kernel() {
@@ -135,7 +136,13 @@ bb_fetch_kernel() {
 	mkdir -p "$BB_CACHE/kernels"
 	tmp=$(mktemp -d "$BB_CACHE/kernels/.fetch.XXXXXX")
 	pkgs="linux-image-$rel"
-	if ! apt-cache show "linux-image-$rel" 2>/dev/null | grep -q '^Package:'; then
+	# A new point release often reaches the archive as -unsigned first (the
+	# signed image follows with the Secure Boot signing): the same kernel.
+	if ! apt-cache show "$pkgs" 2>/dev/null | grep -q '^Package:' &&
+		apt-cache show "$pkgs-unsigned" 2>/dev/null | grep -q '^Package:'; then
+		pkgs="$pkgs-unsigned"
+	fi
+	if ! apt-cache show "$pkgs" 2>/dev/null | grep -q '^Package:'; then
 		bb_sid_apt apt-cache show "linux-binary-$rel" 2>/dev/null | grep -q '^Package:' || {
 			rm -rf "$tmp"
 			die "kernel $rel is not in Debian's archive (neither bookworm's linux-image-$rel nor sid's linux-binary-$rel; scripts/setup refreshes the package lists)"
