@@ -12,8 +12,9 @@
 # Between the two is no verdict and fails either way. Fewer than 100 races:
 # exit 77, the race was not forced (the guest's two vCPUs did not run at
 # once: a busy host); then nothing is claimed. With --with-lookup (builds
-# whose installs look the page up on -EBUSY: the series from p2 on, 7.2) the
-# lookups (the install path's mmap_lock read) must have run.
+# whose installs look the page up on -EBUSY: stock and upstream 7.2) the
+# lookups (the install path's mmap_lock read) must have run. Our series and
+# upstream-fix reserve the page before any insert and have no lookup.
 # Exit: 0 when the build behaves as asked (no leak; with --expect-leak, the
 # leak), 1 when it does not, 77 when the race was not forced, other statuses
 # when the test could not run (a tracing or storm failure: never a verdict).

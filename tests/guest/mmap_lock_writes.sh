@@ -7,8 +7,10 @@
 #   expect=read     (p2 .. p6) every install takes it once, for read only:
 #                   install writes == 0, install reads == installs, exactly
 #   expect=vma      (p7, p8) no install takes it for write, and in the common
-#                   case not at all: the only reads allowed are the -EBUSY
-#                   page lookups plus at most a tenth of the installs
+#                   case not at all: reads are allowed for at most a tenth
+#                   of the installs (lock_vma_under_rcu() failed), plus one
+#                   per race on a build that still looks the page up on
+#                   -EBUSY (7.2's upstream binder)
 #   expect=vma-reclaim (p9) as vma, and reclaim takes mmap_lock for at most
 #                   a tenth of the reclaimed pages (per-vma lock there too)
 # Usage (inside scripts/vm-run): mmap_lock_writes.sh EXPECT TRACE_INSTALLS INSTALL_STORM
