@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #define PAGE 4096u
@@ -16,6 +17,11 @@ static const char *const kind_names[BB_HOLD_KINDS] = { "smaps_rollup", "smaps", 
 const char *bb_hold_kind_name(int kind)
 {
 	return kind >= 0 && kind < BB_HOLD_KINDS ? kind_names[kind] : "unknown";
+}
+
+const char *bb_hold_target_name(int target)
+{
+	return target == BB_HOLD_DECOY ? "decoy" : target == BB_HOLD_RECEIVER ? "receiver" : "unknown";
 }
 
 int bb_hold_in_receiver(int kind)
@@ -125,13 +131,12 @@ static size_t mem_available(void)
 	return (size_t)kb << 10;
 }
 
-int bb_holder_start_receiver(struct bb_holder *h, struct bb_errbuf *err)
+/* Maps and populates h->region in the calling process; 0 or -ENOMEM with
+ * the reason in err. */
+static int populate(struct bb_holder *h, struct bb_errbuf *err)
 {
 	size_t avail = mem_available();
-	int ret;
 
-	if (!h->region_bytes)
-		return 0;
 	/* Populating more than there is would summon the OOM killer. */
 	if (avail && h->region_bytes > avail / 10 * 8) {
 		snprintf(err->msg, sizeof(err->msg),
@@ -145,6 +150,18 @@ int bb_holder_start_receiver(struct bb_holder *h, struct bb_errbuf *err)
 			 h->region_bytes >> 20, strerror(errno ? errno : ENOMEM));
 		return -ENOMEM;
 	}
+	return 0;
+}
+
+int bb_holder_start_receiver(struct bb_holder *h, struct bb_errbuf *err)
+{
+	int ret;
+
+	if (!h->region_bytes || h->target != BB_HOLD_RECEIVER)
+		return 0;
+	ret = populate(h, err);
+	if (ret)
+		return ret;
 	if (!bb_hold_in_receiver(h->kind))
 		return 0;
 	ret = pthread_create(&h->thread, NULL, receiver_holder, h);
@@ -209,5 +226,51 @@ pid_t bb_holder_spawn_reader(struct bb_holder *h, pid_t receiver, struct bb_errb
 	}
 	if (pid == 0)
 		_exit(reader_main(h, path));
+	return pid;
+}
+
+/* The decoy process: its own populated region and, for the writer kinds,
+ * the holder loop on it; it lives until the parent sets h->stop. */
+static int decoy_main(struct bb_holder *h)
+{
+	struct bb_errbuf err = { "" };
+
+	if (populate(h, &err)) {
+		if (!__atomic_exchange_n(&h->failed, 1, __ATOMIC_ACQ_REL))
+			snprintf(h->error, sizeof(h->error), "mmap_holder decoy: %s", err.msg);
+		return 1;
+	}
+	__atomic_store_n(&h->decoy_ready, 1, __ATOMIC_RELEASE);
+	if (bb_hold_in_receiver(h->kind))
+		receiver_holder(h);
+	else
+		while (!stopping(h))
+			usleep(10000);
+	munmap(h->region, h->region_bytes);
+	return h->failed;
+}
+
+pid_t bb_holder_spawn_decoy(struct bb_holder *h, struct bb_errbuf *err)
+{
+	pid_t pid = fork();
+
+	if (pid < 0) {
+		snprintf(err->msg, sizeof(err->msg), "fork: %s", strerror(errno));
+		return -errno;
+	}
+	if (pid == 0)
+		_exit(decoy_main(h));
+	while (!__atomic_load_n(&h->decoy_ready, __ATOMIC_ACQUIRE)) {
+		if (__atomic_load_n(&h->failed, __ATOMIC_ACQUIRE)) {
+			snprintf(err->msg, sizeof(err->msg), "%s", h->error);
+			waitpid(pid, NULL, 0);
+			return -ENOMEM;
+		}
+		if (waitpid(pid, NULL, WNOHANG) == pid) {
+			snprintf(err->msg, sizeof(err->msg), "mmap_holder decoy: exited early");
+			return -ECHILD;
+		}
+		usleep(1000);
+	}
 	return pid;
 }

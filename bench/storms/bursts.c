@@ -7,6 +7,8 @@
 #include "lib/round.h"
 #include "lib/tracecount.h"
 
+#include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
 #include <sys/wait.h>
@@ -15,7 +17,7 @@ enum burst_mode { COLD_INSTALL, SHRINKER_PRESSURE, MMAP_CONTENTION, MMAP_HOLDER 
 
 /* ---- mmap_holder's holder: set up, started before the traffic, reported - */
 
-static struct bb_holder *holder_new(struct bb_gb_state *st, int kind)
+static struct bb_holder *holder_new(struct bb_gb_state *st, const struct holder_variant *v)
 {
 	int64_t region_mb = bb_gb_range_arg(st, 2), gap_ms = bb_gb_range_arg(st, 3);
 	struct bb_holder *h;
@@ -29,22 +31,32 @@ static struct bb_holder *holder_new(struct bb_gb_state *st, int kind)
 		bb_gb_skip_with_error(st, "out of memory");
 		return NULL;
 	}
-	h->kind = kind;
+	h->kind = v->kind;
+	h->target = v->target;
 	h->region_bytes = (size_t)region_mb << 20;
 	h->gap_ns = (uint64_t)gap_ms * 1000000u;
 	return h;
 }
 
-/* Starts the reader (for the reader kinds), lets the holder time a few
- * holds without binder traffic, then switches it to phase 1 and starts
- * counting the receiver's page installs. */
+/* Starts the decoy (decoy target) and the reader (reader kinds), lets the
+ * holder time a few holds without binder traffic, then switches it to
+ * phase 1 and starts counting the receiver's page installs. */
 static int holder_begin(struct bb_gb_state *st, struct bb_holder *h, struct session *s,
-			pid_t *reader, struct bb_tracecount *tc)
+			pid_t *reader, pid_t *decoy, struct bb_tracecount *tc)
 {
 	uint64_t t0 = bb_now_ns();
+	pid_t walked = s->server;
 
+	if (h->region_bytes && h->target == BB_HOLD_DECOY) {
+		*decoy = bb_holder_spawn_decoy(h, &s->err);
+		if (*decoy < 0) {
+			bb_gb_skip_with_error(st, s->err.msg);
+			return -1;
+		}
+		walked = *decoy;
+	}
 	if (h->region_bytes && !bb_hold_in_receiver(h->kind)) {
-		*reader = bb_holder_spawn_reader(h, s->server, &s->err);
+		*reader = bb_holder_spawn_reader(h, walked, &s->err);
 		if (*reader < 0) {
 			bb_gb_skip_with_error(st, s->err.msg);
 			return -1;
@@ -76,7 +88,7 @@ static void holder_counter(struct bb_gb_state *st, const char *name, uint64_t *n
 }
 
 /* Stops the holder; returns -1 (the run's error set) if it had failed. */
-static int holder_end(struct bb_gb_state *st, struct bb_holder *h, pid_t reader,
+static int holder_end(struct bb_gb_state *st, struct bb_holder *h, pid_t reader, pid_t decoy,
 		      struct bb_tracecount *tc, pid_t server, int failed)
 {
 	long installs = bb_tracecount_read(tc, server);
@@ -85,6 +97,8 @@ static int holder_end(struct bb_gb_state *st, struct bb_holder *h, pid_t reader,
 	__atomic_store_n(&h->stop, 1, __ATOMIC_RELEASE);
 	if (reader > 0)
 		waitpid(reader, NULL, 0);
+	if (decoy > 0)
+		waitpid(decoy, NULL, 0);
 	if (__atomic_load_n(&h->failed, __ATOMIC_ACQUIRE)) {
 		if (!failed)
 			bb_gb_skip_with_error(st, h->error);
@@ -119,7 +133,35 @@ static void report_churn(struct bb_gb_state *st, struct bb_churn *ch)
 	}
 }
 
-static void run_bursts(struct bb_gb_state *st, enum burst_mode mode, int kind)
+/* With BB_SAMPLES_DIR set, mmap_holder writes every transaction latency of
+ * its run to DIR/PARAMS.txt (PARAMS as scripts/gbench_csv.py names the
+ * parameter set, one microsecond value a line), so that scripts/compare can
+ * pool the repetitions' tails. Google Benchmark calls the function again
+ * for each iteration count it tries: each call overwrites the file, and the
+ * run it reports is the last. Returns 0 or -errno. */
+static int dump_samples(struct bb_gb_state *st, const struct holder_variant *v,
+			const struct bb_samples *lat)
+{
+	const char *dir = getenv("BB_SAMPLES_DIR");
+	char path[512];
+	FILE *f;
+
+	if (!dir || !*dir)
+		return 0;
+	snprintf(path, sizeof(path), "%s/kind:%s;%sthreads:%lld;size:%lld;region_mb:%lld;gap_ms:%lld.txt",
+		 dir, bb_hold_kind_name(v->kind), v->target == BB_HOLD_DECOY ? "target:decoy;" : "",
+		 (long long)bb_gb_range_arg(st, 0), (long long)bb_gb_range_arg(st, 1),
+		 (long long)bb_gb_range_arg(st, 2), (long long)bb_gb_range_arg(st, 3));
+	f = fopen(path, "w");
+	if (!f)
+		return -errno;
+	for (size_t i = 0; i < lat->n; i++)
+		fprintf(f, "%.1f\n", lat->ns[i] / 1e3);
+	return fclose(f) ? -errno : 0;
+}
+
+static void run_bursts(struct bb_gb_state *st, enum burst_mode mode,
+		       const struct holder_variant *variant)
 {
 	size_t threads = (size_t)bb_gb_range_arg(st, 0), size = (size_t)bb_gb_range_arg(st, 1);
 	struct bb_round r;
@@ -133,7 +175,7 @@ static void run_bursts(struct bb_gb_state *st, enum burst_mode mode, int kind)
 	struct bb_churn *churn = NULL;
 	struct bb_holder *holder = NULL;
 	struct bb_tracecount tc = { .instance = "" };
-	pid_t reader = -1;
+	pid_t reader = -1, decoy = -1;
 	struct session s;
 	int failed = 0, reclaiming = mode == SHRINKER_PRESSURE;
 
@@ -155,14 +197,14 @@ static void run_bursts(struct bb_gb_state *st, enum burst_mode mode, int kind)
 		}
 	}
 	if (mode == MMAP_HOLDER) {
-		holder = holder_new(st, kind);
+		holder = holder_new(st, variant);
 		if (!holder)
 			goto out_round;
 	}
 	if (session_open(&s, st, map_for(size, threads), threads, size, NULL,
 			 churn, mode == MMAP_CONTENTION ? (size_t)bb_gb_range_arg(st, 2) : 0, holder))
 		goto out_round;
-	if (holder && holder_begin(st, holder, &s, &reader, &tc)) {
+	if (holder && holder_begin(st, holder, &s, &reader, &decoy, &tc)) {
 		bb_server_kill(s.server);
 		bb_close(&s.conn);
 		goto out_round;
@@ -212,10 +254,12 @@ static void run_bursts(struct bb_gb_state *st, enum burst_mode mode, int kind)
 	bb_round_stop(&r);
 	for (size_t i = 0; i < threads; i++)
 		pthread_join(tids[i], NULL);
-	if (holder && holder_end(st, holder, reader, &tc, s.server, failed))
+	if (holder && holder_end(st, holder, reader, decoy, &tc, s.server, failed))
 		failed = 1;
 	session_close(&s, st, failed);
 	report_latency(st, &lat);
+	if (holder && !failed && dump_samples(st, variant, &lat))
+		bb_gb_skip_with_error(st, "cannot write the samples to $BB_SAMPLES_DIR");
 	if (mode == COLD_INSTALL || mode == MMAP_CONTENTION)
 		bb_gb_counter(st, "installs_per_s", (double)installs, BB_GB_RATE);
 	if (churn)
@@ -237,22 +281,22 @@ out:
 void bm_cold_install(struct bb_gb_state *st, void *user)
 {
 	(void)user;
-	run_bursts(st, COLD_INSTALL, 0);
+	run_bursts(st, COLD_INSTALL, NULL);
 }
 
 void bm_mmap_contention(struct bb_gb_state *st, void *user)
 {
 	(void)user;
-	run_bursts(st, MMAP_CONTENTION, 0);
+	run_bursts(st, MMAP_CONTENTION, NULL);
 }
 
 void bm_shrinker_pressure(struct bb_gb_state *st, void *user)
 {
 	(void)user;
-	run_bursts(st, SHRINKER_PRESSURE, 0);
+	run_bursts(st, SHRINKER_PRESSURE, NULL);
 }
 
 void bm_mmap_holder(struct bb_gb_state *st, void *user)
 {
-	run_bursts(st, MMAP_HOLDER, *(const int *)user);
+	run_bursts(st, MMAP_HOLDER, user);
 }

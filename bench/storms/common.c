@@ -68,6 +68,8 @@ void report_latency(struct bb_gb_state *st, struct bb_samples *s)
 	bb_gb_counter(st, "p99_us", l.p99_ns / 1e3, BB_GB_DEFAULT);
 	bb_gb_counter(st, "p999_us", l.p999_ns / 1e3, BB_GB_DEFAULT);
 	bb_gb_counter(st, "max_us", l.max_ns / 1e3, BB_GB_DEFAULT);
+	/* How many transactions the percentiles rest on (n / 100 above p99). */
+	bb_gb_counter(st, "samples", (double)s->n, BB_GB_DEFAULT);
 }
 
 /* A server and one client connection for a benchmark run. */

@@ -24,6 +24,9 @@
  *                                         smaps_rollup, smaps, mprotect or
  *                                         munmap; R 0 is the control); binder's
  *                                         shrinker runs before every round
+ *   mmap_holder/kind:K/target:decoy/...   the same holder on a decoy process
+ *                                         with the same region: its CPU cost
+ *                                         without the receiver's mmap_lock
  *   priority_mix                          SCHED_FIFO 99, SCHED_FIFO 1, nice -20
  *                                         and nice 19 clients, mixed sizes,
  *                                         reclaim in a loop: avg/p99/max per
@@ -65,7 +68,7 @@ static void add(const struct family *f, const struct overrides *o)
 	int one = o->size >= 0 || (holder && (o->region_mb >= 0 || o->gap_ms >= 0));
 	int64_t set[8];
 
-	if (holder && o->kind >= 0 && *(const int *)f->user != o->kind)
+	if (holder && o->kind >= 0 && ((const struct holder_variant *)f->user)->kind != o->kind)
 		return;
 	b = bb_gb_register(f->name, f->fn, (void *)f->user);
 	bb_gb_arg_names(b, f->names, f->nnames);
@@ -107,8 +110,12 @@ int main(int argc, char **argv)
 	/* munmap repopulates the region after every hold: a smaller one
 	 * cycles often enough to hold during a short run. */
 	static const int64_t munmap_args[] = { 2, 16384, 64, 20 };
-	static const int kinds[BB_HOLD_KINDS] = { BB_HOLD_SMAPS_ROLLUP, BB_HOLD_SMAPS,
-						  BB_HOLD_MPROTECT, BB_HOLD_MUNMAP };
+	static const struct holder_variant v[] = {
+		{ BB_HOLD_SMAPS_ROLLUP, BB_HOLD_RECEIVER }, { BB_HOLD_SMAPS, BB_HOLD_RECEIVER },
+		{ BB_HOLD_MPROTECT, BB_HOLD_RECEIVER },	    { BB_HOLD_MUNMAP, BB_HOLD_RECEIVER },
+		{ BB_HOLD_SMAPS_ROLLUP, BB_HOLD_DECOY },    { BB_HOLD_SMAPS, BB_HOLD_DECOY },
+		{ BB_HOLD_MPROTECT, BB_HOLD_DECOY },	    { BB_HOLD_MUNMAP, BB_HOLD_DECOY },
+	};
 	static const struct family families[] = {
 		{ "pingpong", bm_pingpong, size_n, 1, 4, pingpong_args, 0, NULL },
 		{ "throughput", bm_throughput, tp_n, 4, 3, tp_args, 3, NULL },
@@ -116,14 +123,20 @@ int main(int argc, char **argv)
 		{ "mmap_contention", bm_mmap_contention, churn_n, 3, 1, churn_args, 1, NULL },
 		{ "shrinker_pressure", bm_shrinker_pressure, burst_n, 2, 1, pressure_args, 1, NULL },
 		{ "oneway", bm_oneway, oneway_n, 2, 2, oneway_args, 0, NULL },
-		{ "mmap_holder/kind:smaps_rollup", bm_mmap_holder, holder_n, 4, 5, sweep_args, 1,
-		  &kinds[BB_HOLD_SMAPS_ROLLUP] },
-		{ "mmap_holder/kind:smaps", bm_mmap_holder, holder_n, 4, 1, reader_args, 1,
-		  &kinds[BB_HOLD_SMAPS] },
-		{ "mmap_holder/kind:mprotect", bm_mmap_holder, holder_n, 4, 1, writer_args, 1,
-		  &kinds[BB_HOLD_MPROTECT] },
-		{ "mmap_holder/kind:munmap", bm_mmap_holder, holder_n, 4, 1, munmap_args, 1,
-		  &kinds[BB_HOLD_MUNMAP] },
+		{ "mmap_holder/kind:smaps_rollup", bm_mmap_holder, holder_n, 4, 5, sweep_args, 1, &v[0] },
+		{ "mmap_holder/kind:smaps", bm_mmap_holder, holder_n, 4, 1, reader_args, 1, &v[1] },
+		{ "mmap_holder/kind:mprotect", bm_mmap_holder, holder_n, 4, 1, writer_args, 1, &v[2] },
+		{ "mmap_holder/kind:munmap", bm_mmap_holder, holder_n, 4, 1, munmap_args, 1, &v[3] },
+		/* The decoys: the largest region of each kind, as the control of
+		 * its lock effect (p99 behind the receiver / p99 behind the decoy). */
+		{ "mmap_holder/kind:smaps_rollup/target:decoy", bm_mmap_holder, holder_n, 4, 1,
+		  reader_args, 1, &v[4] },
+		{ "mmap_holder/kind:smaps/target:decoy", bm_mmap_holder, holder_n, 4, 1, reader_args, 1,
+		  &v[5] },
+		{ "mmap_holder/kind:mprotect/target:decoy", bm_mmap_holder, holder_n, 4, 1, writer_args, 1,
+		  &v[6] },
+		{ "mmap_holder/kind:munmap/target:decoy", bm_mmap_holder, holder_n, 4, 1, munmap_args, 1,
+		  &v[7] },
 	};
 	/* What the results were measured on (set by scripts/vm-run). */
 	static const char *const env[][2] = { { "build_id", "BB_BUILD_ID" }, { "kernel", "BB_KERNEL" },

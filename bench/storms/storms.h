@@ -18,6 +18,13 @@
 #define BATCH 16 /* transactions per client thread per round */
 #define HOLDER_PER_THREAD 4 /* the same for mmap_holder */
 
+/* An mmap_holder family's user pointer: the holder's kind and whose
+ * mmap_lock it takes (lib/holder.h). */
+struct holder_variant {
+	int kind;	/* enum bb_hold_kind */
+	int target;	/* enum bb_hold_target */
+};
+
 /* The binder device: $BB_BINDER_DEV or /dev/binder (lib/device.h). */
 const char *dev_path(void);
 /* The receive mapping for in_flight transactions of payload bytes. */
