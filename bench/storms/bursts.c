@@ -8,6 +8,7 @@
 #include "lib/tracecount.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -66,6 +67,9 @@ static int holder_begin(struct bb_gb_state *st, struct bb_holder *h, struct sess
 	       !__atomic_load_n(&h->failed, __ATOMIC_ACQUIRE) && bb_now_ns() - t0 < 1500000000u)
 		usleep(1000);
 	__atomic_store_n(&h->phase, 1, __ATOMIC_RELEASE);
+	/* Under bpf/binder-timeline -s: the traffic starts now. */
+	if (getenv("BB_TIMELINE_PID"))
+		kill((pid_t)atoi(getenv("BB_TIMELINE_PID")), SIGUSR1);
 	if (bb_tracecount_start(tc, "binder/binder_alloc_page_start", "proc"))
 		tc->instance[0] = '\0'; /* no count, the storm still runs */
 	return 0;
