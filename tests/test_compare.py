@@ -255,6 +255,73 @@ class CompareTest(unittest.TestCase):
         self.assertIn("Behind the receiver's mmap_lock holder", res.stdout)
         self.assertNotIn("## All metrics", res.stdout)
 
+    def make_lock_effect_run(self):
+        """A run directory with stock, baseline and patched on 6.12: the
+        256 MiB reader once on the receiver, once on a decoy, 5 reps, with
+        every transaction's latency (rep-N-samples.csv). stock is baseline's
+        data byte for byte (the A/A pair on identical inputs); baseline's
+        receiver tail is 4x its decoy's, patched's is the decoy's."""
+        import random
+        rng = random.Random(7)
+        run = os.path.join(self.dir, "run")
+        recv = "kind:smaps_rollup;threads:2;size:16384;region_mb:256;gap_ms:1"
+        decoy = "kind:smaps_rollup;target:decoy;threads:2;size:16384;region_mb:256;gap_ms:1"
+        rows = []
+        data = {}
+        for build, tail in (("baseline", 4.0), ("patched", 1.0)):
+            for rep in range(1, 6):
+                for params, t in ((recv, tail), (decoy, 1.0)):
+                    xs = [rng.lognormvariate(6, 0.3) * (t if rng.random() < 0.03 else 1.0)
+                          for _ in range(1000)]
+                    data[build, rep, params] = xs
+        data.update({("stock", r, p): v for (b, r, p), v in list(data.items()) if b == "baseline"})
+        for (build, rep, params), xs in sorted(data.items()):
+            bid = f"6.12.117+deb12-amd64:{build}:abc"
+            xs_sorted = sorted(xs)
+            for metric, value in (("p99_us", xs_sorted[989]), ("p50_us", xs_sorted[499]),
+                                  ("samples", len(xs))):
+                rows.append([bid, "6.12.117+deb12-amd64", "tcg", "2", str(rep), "mmap_holder", params,
+                             metric, repr(value), "count" if metric == "samples" else "us",
+                             "none" if metric == "samples" else "lower"])
+            os.makedirs(os.path.join(run, build), exist_ok=True)
+            path = os.path.join(run, build, f"rep-{rep}-samples.csv")
+            new_file = not os.path.exists(path)
+            with open(path, "a") as f:
+                if new_file:
+                    f.write("build_id,rep,benchmark,params,us\n")
+                f.writelines(f"{bid},{rep},mmap_holder,{params},{x:.1f}\n" for x in xs)
+        write_csv(os.path.join(run, "results.csv"), rows)
+        return run
+
+    def test_lock_effect_and_aa(self):
+        run = self.make_lock_effect_run()
+        out = os.path.join(self.dir, "out")
+        res = self.run_compare(run, "--reference", "baseline", "--out", out)
+        self.assertEqual(res.returncode, 0, res.stderr)
+        report = open(os.path.join(out, "report.md")).read()
+        # The report leads with the lock effect.
+        self.assertLess(report.index("## The lock effect"), report.index("## Behind the receiver"))
+        with open(os.path.join(out, "lock_effect.csv")) as f:
+            le = {r["build"]: r for r in csv.DictReader(f)}
+        # baseline: 4x tail behind the receiver only: a lock effect clearly
+        # above 1; patched: the decoy's distribution, an interval around 1.
+        self.assertGreater(float(le["baseline"]["ci_low"]), 1.5)
+        self.assertLess(float(le["patched"]["ci_low"]), 1.0)
+        self.assertGreater(float(le["patched"]["ci_high"]), 1.0)
+        # Pooled: 5 reps x 1000 transactions, 50 above each p99.
+        self.assertEqual(le["baseline"]["above_p99_receiver"], "50")
+        self.assertEqual(le["baseline"]["pooled"], "True")
+        # The decoy is the control, not a headline row of its own.
+        self.assertNotIn("target:decoy` | transaction p99", report)
+        # A/A on identical inputs: a ratio of exactly 1, and no significant
+        # verdict anywhere for stock against baseline.
+        self.assertIn("A/A: stock and baseline are the same binder code", report)
+        self.assertIn("smaps_rollup 256 MiB: 1.00x", report)
+        for (metric, build), r in self.comparison().items():
+            if build == "stock":
+                self.assertNotIn(r["verdict"], ("better", "worse"), metric)
+        self.assertTrue(os.path.getsize(os.path.join(out, "mmap_holder_p99_vs_hold.png")) > 1000)
+
     def test_ours_vs_upstream_and_leaks(self):
         # A 7.2 build beside 6.12 ones: the report compares them side by side
         # and shows run-suite --leak-check's leak.csv with verdicts.

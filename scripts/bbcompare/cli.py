@@ -7,6 +7,7 @@ import sys
 import tempfile
 
 from . import __doc__ as PACKAGE_DOC
+from . import lockeffect, timeline
 from .load import check_consistent, label_builds, read_hists, read_input, read_leaks
 from .plots import hist_plots, holder_plot, plots
 from .report import markdown
@@ -78,6 +79,8 @@ def main(argv):
         common = check_consistent(df, args.allow_mixed)
         hists = read_hists(args.inputs, df)
         leaks = read_leaks(args.inputs)
+        samples = lockeffect.read_samples(args.inputs, df)
+        timelines = timeline.find(args.inputs, builds, dict(zip(df["build_id"], df["build"])))
     except InputError as e:
         die(str(e))
     if df["vcpus"].nunique() > 1:
@@ -93,12 +96,23 @@ def main(argv):
     except OSError as e:
         die(f"cannot write to {outdir}: {e.strerror or e}")
     table = compare(df, builds, reference, common)
-    report = markdown(table, df, reference, args.inputs, leaks)
+    le = lockeffect.frame(df, samples, builds)
+    # The A/A pair (the same binder code twice): its differences are the
+    # noise floor of every headline verdict.
+    pair = lockeffect.aa_pair(df, builds)
+    aa = compare(df, [pair[1], pair[0]], pair[1], common) if pair else None
+    report = markdown(table, df, reference, args.inputs, leaks, le, aa, pair,
+                      timelines if not args.no_plots else ())
     try:
         write_atomic(os.path.join(outdir, "report.md"), report)
         write_atomic(os.path.join(outdir, "comparison.csv"), table.to_csv(index=False))
+        if not le.empty:
+            write_atomic(os.path.join(outdir, "lock_effect.csv"),
+                         le.drop(columns=["ratios"]).to_csv(index=False))
         made = [] if args.no_plots else \
             plots(df, builds, outdir) + holder_plot(df, builds, outdir) + hist_plots(hists, builds, outdir)
+        if timelines and not args.no_plots:
+            made.append(timeline.plot(timelines, os.path.join(outdir, "timeline.png")))
     except OSError as e:
         die(f"cannot write to {outdir}: {e.strerror or e}")
     # The terminal gets the report's first sections; the full table stays

@@ -2,7 +2,7 @@
 """
 import os
 
-from .report import HEADLINE, holder_frame, short_label
+from .report import HEADLINE, holder_frame, receiver_only, short_label
 
 
 def grid(n, cols, width, height):
@@ -52,7 +52,7 @@ def plots(df, builds, outdir):
         if present:
             fig, axes = grid(len(present), 3, 5, 3)
             for ax, (bench, metric, what) in zip(axes.flat, present):
-                g = df[(df.benchmark == bench) & (df.metric == metric)]
+                g = receiver_only(df[(df.benchmark == bench) & (df.metric == metric)])
                 med = [g[g.build == b].value.median() for b in builds]
                 ax.plot(range(len(builds)), med, marker="o")
                 ax.set_xticks(range(len(builds)))
@@ -120,11 +120,21 @@ def holder_plot(df, builds, outdir):
     for ax, kind in zip(axes.flat, kinds):
         # A kind measured at one region only is drawn from the control.
         k = med[(med.kind == kind) | ((med.region_mb == 0) & (med.kind == "smaps_rollup"))]
+        control = k[k.region_mb == 0]
         for b in builds:
             g = k[k.build == b].sort_values("hold_p50_us")
             if g.empty:
                 continue
             line, = ax.plot(g.hold_p50_us / 1e3, g.p99_us / 1e3, marker="o", label=short_label(b))
+            # The decoy: the same holder on another process, drawn from the
+            # control (dashed, same colour): the holder's CPU cost alone.
+            d = med[(med.kind == kind + " decoy") & (med.build == b)]
+            c = control[control.build == b]
+            if not d.empty:
+                xs = list(c.hold_p50_us / 1e3) + list(d.hold_p50_us / 1e3)
+                ys = list(c.p99_us / 1e3) + list(d.p99_us / 1e3)
+                ax.plot(xs, ys, linestyle="--", marker="x", color=line.get_color(),
+                        label=f"{short_label(b)}, decoy")
             if b == builds[0]:
                 for _, r in g.iterrows():
                     ax.annotate(f"{r.region_mb} MiB", (r.hold_p50_us / 1e3, r.p99_us / 1e3),

@@ -61,10 +61,29 @@ def natural_key(text):
     return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", text)]
 
 
-def headline(table, reference):
+def receiver_only(rows):
+    """mmap_holder rows with the holder on the receiver (the decoys are the
+    lock effect's control, reported in their own section)."""
+    return rows[~((rows.benchmark == "mmap_holder") & rows.params.str.contains("target:decoy"))]
+
+
+def aa_floor(aa):
+    """{(benchmark, params, metric): noise floor, %} of the A/A comparison:
+    the largest |delta %| of the same code, its delta or either end of its
+    95 % interval."""
+    import numpy as np
+    if aa is None or aa.empty:
+        return {}
+    g = aa[aa.verdict != "reference"]
+    return {(r.benchmark, r.params, r.metric): float(np.nanmax(np.abs([r.delta_pct, r.ci_low, r.ci_high])))
+            for _, r in g.iterrows() if not np.isnan([r.delta_pct, r.ci_low, r.ci_high]).all()}
+
+
+def headline(table, reference, aa=None, aa_label=None):
     lines = []
+    floor = aa_floor(aa)
     for bench, metric, what, *only in HEADLINE:
-        rows = table[(table.benchmark == bench) & (table.metric == metric)]
+        rows = receiver_only(table[(table.benchmark == bench) & (table.metric == metric)])
         if only:
             rows = rows[rows.params.str.contains(only[0])]
         groups = sorted(rows.groupby("params", sort=False), key=lambda kv: natural_key(kv[0]))
@@ -73,17 +92,29 @@ def headline(table, reference):
             if ref.empty:
                 continue
             storm = bench if len(groups) == 1 else f"{bench} `{params}`"
+            noise = floor.get((bench, params, metric))
             for _, r in g[g.build != reference].iterrows():
+                r = r.copy()
+                # A verdict is claimed only beyond the A/A noise floor.
+                if noise is not None and r.verdict in ("better", "worse") and abs(r.delta_pct) <= noise \
+                        and r.build != aa_label:
+                    r.verdict = f"within A/A noise ({r.verdict})"
+                noise_text = "" if noise is None or noise != noise else f"±{noise:.1f}"
                 lines.append(f"| {storm} | {what} | {r.build} | {fmt(ref['median'].iloc[0], '.4g')} | "
-                             f"{fmt(r['median'], '.4g')} {r.unit} | {row_text(r)} |")
+                             f"{fmt(r['median'], '.4g')} {r.unit} | {row_text(r)} | {noise_text} |")
     if not lines:
         return []
+    aa_text = "" if not floor else \
+        (f" The A/A column is the noise floor: **{aa_label}** against baseline is the same binder "
+         "code (Debian's module vs our unmodified build), so the largest |delta %| of that pair (its "
+         "delta or either end of its 95 % interval) is noise, and a verdict no larger than it is "
+         "marked \"within A/A noise\".")
     return ["## Headline", "",
             f"Medians per run; the reference is **{reference}**. The transaction latencies are "
             "end-to-end round trips measured in the client while binder installs the pages "
-            "(cold_install reclaims every free page before each round).", "",
-            "| storm | what | build | reference | build median | delta % | 95 % CI | p | verdict |",
-            "|---|---|---|---|---|---|---|---|---|"] + lines + [""]
+            "(cold_install reclaims every free page before each round)." + aa_text, "",
+            "| storm | what | build | reference | build median | delta % | 95 % CI | p | verdict | A/A |",
+            "|---|---|---|---|---|---|---|---|---|---|"] + lines + [""]
 
 
 def holder_frame(df):
@@ -93,7 +124,8 @@ def holder_frame(df):
     h = df[df.benchmark == "mmap_holder"]
     if h.empty:
         return pd.DataFrame()
-    h = h.assign(kind=h.params.str.extract(r"kind:([a-z_]+)")[0],
+    decoy = h.params.str.contains("target:decoy")
+    h = h.assign(kind=h.params.str.extract(r"kind:([a-z_]+)")[0] + decoy.map({True: " decoy", False: ""}),
                  region_mb=h.params.str.extract(r"region_mb:(\d+)")[0].astype(int))
     med = h.groupby(["build", "kind", "region_mb", "metric"])["value"].median().unstack("metric")
     for m in ("hold_p50_us", "hold_p99_us", "idle_hold_p50_us", "idle_hold_p99_us", "installs"):
@@ -114,7 +146,9 @@ def holder_table(df, builds, reference):
              "receiver's `mmap_lock` for as long as walking its populated region of `region_mb` "
              "MiB takes: a reader of `/proc/PID/smaps_rollup` or `smaps` (as meminfo, lmkd and "
              "heapprofd), or a receiver thread doing `mprotect` or `munmap` of the region. "
-             "Region 0 is the control without a holder. Medians over repetitions, ms; "
+             "Region 0 is the control without a holder; a *decoy* row is the same holder on "
+             "another process with the same region (the lock effect's control). "
+             "Medians over repetitions, ms; "
              f"ratio = the build's p99 / {reference}'s.", "",
              "| kind | region MiB | build | hold p50 (no traffic -> traffic) | txn p50 | txn p99 | "
              "p99 ratio | installs |", "|---|---|---|---|---|---|---|---|"]
@@ -176,7 +210,7 @@ def upstream_table(df, builds, leaks):
              "| what | " + " | ".join(short_label(b) for b in builds) + " |",
              "|---" * (len(builds) + 1) + "|"]
     for bench, metric, what, only in UPSTREAM_ROWS:
-        g = df[(df.benchmark == bench) & (df.metric == metric)]
+        g = receiver_only(df[(df.benchmark == bench) & (df.metric == metric)])
         if only:
             g = g[g.params.str.contains(only)]
         if g.empty:
@@ -243,6 +277,19 @@ def priority_table(df):
     return lines + [""]
 
 
+def timeline_section(timelines):
+    """One stall, seen: the traced repetition's window of each build."""
+    if not timelines:
+        return []
+    return ["## One stall, seen (binder-timeline)", "",
+            "The traced repetition's window of the 256 MiB `smaps_rollup` holder on the receiver, "
+            "per build: lanes per thread, the holder's `mmap_lock` holds shaded grey, page installs "
+            "green, an install's `mmap_lock` wait red, each transaction blue from its send to its "
+            "reply. The JSON files open in the Perfetto UI or `chrome://tracing`: " +
+            ", ".join(f"`{os.path.relpath(p, os.path.dirname(os.path.dirname(p)))}` ({short_label(b)})"
+                      for b, p in timelines) + ".", "", "![one stall per build](timeline.png)", ""]
+
+
 def binder_kind(build_id):
     """'built in' for an in-tree kernel's build (NAME-builtin, scripts/kernel-build)
     or a kernel of your own with binder built in (builtin), else 'module'."""
@@ -250,7 +297,7 @@ def binder_kind(build_id):
     return "built in" if name == "builtin" or name.endswith("-builtin") else "module"
 
 
-def markdown(table, df, reference, inputs, leaks):
+def markdown(table, df, reference, inputs, leaks, le=None, aa=None, pair=None, timelines=()):
     lines = ["# binderbench comparison", ""]
     meta = df.groupby("build").agg(build_id=("build_id", "first"), accel=("accel", "first"),
                                    vcpus=("vcpus", "first"), reps=("rep", "nunique"))
@@ -259,7 +306,10 @@ def markdown(table, df, reference, inputs, leaks):
     for b, m in meta.iterrows():
         lines.append(f"| {b} | `{m.build_id}` | {binder_kind(m.build_id)} | {m.accel} | {m.vcpus} | {m.reps} |")
     builds = [reference] + [b for b in meta.index if b != reference]
-    lines += [""] + holder_table(df, builds, reference) + headline(table, reference) + \
+    from .lockeffect import section
+    lines += [""] + (section(le, builds, reference, pair) if le is not None else []) + \
+        timeline_section(timelines) + \
+        holder_table(df, builds, reference) + headline(table, reference, aa, pair[0] if pair else None) + \
         upstream_table(df, builds, leaks) + priority_table(df)
     lines += ["## All metrics", "", "Timings under TCG are emulated: compare the ratios inside one run, never absolute "
               "times across machines. Delta is the change of the median vs the reference; CI is a "
