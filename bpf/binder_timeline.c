@@ -178,7 +178,7 @@ enum span { SPAN_INSTALL, SPAN_WAIT, SPAN_HOLD, SPAN_TXN, SPANS };
 
 struct open_span {
 	uint32_t tid;
-	int named;	/* its thread_name record is written */
+	int named;	/* first[SPAN_INSTALL] holds its first record (its name) */
 	uint64_t ts[SPANS];
 	struct tl_event first[SPANS];
 };
@@ -195,77 +195,71 @@ static struct open_span *span_of(struct open_span *s, size_t *n, size_t cap, uin
 	return &s[(*n)++];
 }
 
-static void complete(FILE *f, int *first, const char *name, const char *cat, const struct tl_event *e,
-		     uint64_t t0, uint64_t start, uint64_t end, const char *args)
-{
-	char comm[TL_COMM_LEN + 1];
+/* A closed span, written after sorting by its start. */
+struct span_rec {
+	const char *name, *cat;
+	uint32_t tgid, tid;
+	uint64_t start, end;
+	char args[96];
+};
 
-	comm_of(e, comm);
-	fprintf(f, "%s\n{\"name\":\"%s\",\"cat\":\"%s\",\"ph\":\"X\",\"pid\":%u,\"tid\":%u,"
-		   "\"ts\":%.3f,\"dur\":%.3f,\"args\":{%s}}",
-		*first ? "" : ",", name, cat, e->tgid, e->tid, (start - t0) / 1e3, (end - start) / 1e3,
-		args);
-	*first = 0;
+struct spans {
+	struct span_rec *s;
+	size_t n, cap;
+};
+
+static int add_span(struct spans *sp, const char *name, const char *cat, const struct tl_event *e,
+		    uint64_t start, uint64_t end, const char *args)
+{
+	if (sp->n == sp->cap) {
+		size_t cap = sp->cap ? sp->cap * 2 : 4096;
+		struct span_rec *s = realloc(sp->s, cap * sizeof(*s));
+
+		if (!s)
+			return -1;
+		sp->s = s;
+		sp->cap = cap;
+	}
+	sp->s[sp->n] = (struct span_rec){ name, cat, e->tgid, e->tid, start, end, "" };
+	snprintf(sp->s[sp->n].args, sizeof(sp->s[sp->n].args), "%s", args);
+	sp->n++;
+	return 0;
 }
 
-/* The Chrome trace: thread names, then one complete ("X") event per span
- * closed inside the window; timestamps in us from the window's start. */
-static int write_trace(const struct options *o, const struct recording *r, uint64_t t0,
-		       uint64_t dropped)
+static int by_start(const void *a, const void *b)
 {
-	size_t cap = 4096, nspans = 0;
-	struct open_span *open = calloc(cap, sizeof(*open));
-	char tmp[4096], args[160], comm[TL_COMM_LEN + 1];
-	int first = 1, ok;
-	FILE *f;
+	const struct span_rec *x = a, *y = b;
 
-	if (!open)
-		return err("out of memory");
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", o->out, (int)getpid());
-	f = fopen(tmp, "w");
-	if (!f) {
-		free(open);
-		return err("cannot write %s: %s", o->out, strerror(errno));
-	}
-	static const char *const kind_names[TL_KINDS] = { "install_start", "install_end", "lock_start",
-							   "lock_acquired", "lock_released", "txn_start",
-							   "txn_replied" };
-	size_t per_kind[TL_KINDS] = { 0 };
+	return x->start < y->start ? -1 : x->start > y->start;
+}
 
-	for (size_t i = 0; i < r->n; i++)
-		if (r->ev[i].kind < TL_KINDS)
-			per_kind[r->ev[i].kind]++;
-	fprintf(f, "{\"displayTimeUnit\":\"ms\",\"otherData\":{\"tool\":\"binder-timeline\","
-		   "\"label\":\"%s\",\"window_ms\":%u,\"records\":%zu,\"dropped\":%llu",
-		o->label ? o->label : "", o->window_ms, r->n, (unsigned long long)(dropped + r->lost));
-	for (int k = 0; k < TL_KINDS; k++)
-		fprintf(f, ",\"%s\":%zu", kind_names[k], per_kind[k]);
-	fprintf(f, "},\n\"traceEvents\":[");
-	for (size_t i = 0; i < r->n; i++) {
+/* Pairs the records of each thread into spans: installs, lock waits and
+ * holds, transactions (one of each open at a time per thread). Thread
+ * names go to names (JSON records). Returns 0 or -ENOMEM. */
+static int pair(const struct recording *r, struct spans *sp, struct open_span *open, size_t cap,
+		size_t *nthreads)
+{
+	char args[96];
+	int ret = 0;
+
+	for (size_t i = 0; i < r->n && !ret; i++) {
 		const struct tl_event *e = &r->ev[i];
-		struct open_span *s = span_of(open, &nspans, cap, e->tid);
+		struct open_span *s = span_of(open, nthreads, cap, e->tid);
 
 		if (!s)
 			continue;
 		if (!s->named) {
 			s->named = 1;
-			comm_of(e, comm);
-			fprintf(f, "%s\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":%u,\"tid\":%u,"
-				   "\"args\":{\"name\":\"%s %u\"}}",
-				first ? "" : ",", e->tgid, e->tid, comm, e->tid);
-			first = 0;
+			s->first[SPAN_INSTALL] = *e; /* its comm, for the thread name */
 		}
 		switch (e->kind) {
 		case TL_INSTALL_START:
 			s->ts[SPAN_INSTALL] = e->ts;
-			s->first[SPAN_INSTALL] = *e;
 			break;
 		case TL_INSTALL_END:
-			if (s->ts[SPAN_INSTALL]) {
-				snprintf(args, sizeof(args), "\"page\":%u,\"proc\":%u", e->arg, e->proc);
-				complete(f, &first, "page install", "install", e, t0, s->ts[SPAN_INSTALL], e->ts,
-					 args);
-			}
+			snprintf(args, sizeof(args), "\"page\":%u,\"proc\":%u", e->arg, e->proc);
+			if (s->ts[SPAN_INSTALL])
+				ret = add_span(sp, "page install", "install", e, s->ts[SPAN_INSTALL], e->ts, args);
 			s->ts[SPAN_INSTALL] = 0;
 			break;
 		case TL_LOCK_START:
@@ -275,9 +269,9 @@ static int write_trace(const struct options *o, const struct recording *r, uint6
 			snprintf(args, sizeof(args), "\"mm_owner\":%u,\"write\":%u,\"installing\":%u", e->proc,
 				 e->write, e->installing);
 			if (s->ts[SPAN_WAIT])
-				complete(f, &first, e->write ? "mmap_lock write wait" : "mmap_lock read wait",
-					 e->installing ? "install-wait" : "wait", e, t0, s->ts[SPAN_WAIT], e->ts,
-					 args);
+				ret = add_span(sp, e->write ? "mmap_lock write wait" : "mmap_lock read wait",
+					       e->installing ? "install-wait" : "wait", e, s->ts[SPAN_WAIT], e->ts,
+					       args);
 			s->ts[SPAN_WAIT] = 0;
 			if (e->arg) {
 				s->ts[SPAN_HOLD] = e->ts;
@@ -290,9 +284,9 @@ static int write_trace(const struct options *o, const struct recording *r, uint6
 
 				snprintf(args, sizeof(args), "\"mm_owner\":%u,\"write\":%u,\"installing\":%u",
 					 a->proc, a->write, a->installing);
-				complete(f, &first, a->write ? "mmap_lock write hold" : "mmap_lock read hold",
-					 a->installing ? "install-hold" : "hold", e, t0, s->ts[SPAN_HOLD], e->ts,
-					 args);
+				ret = add_span(sp, a->write ? "mmap_lock write hold" : "mmap_lock read hold",
+					       a->installing ? "install-hold" : "hold", e, s->ts[SPAN_HOLD], e->ts,
+					       args);
 			}
 			s->ts[SPAN_HOLD] = 0;
 			break;
@@ -301,17 +295,76 @@ static int write_trace(const struct options *o, const struct recording *r, uint6
 			s->first[SPAN_TXN] = *e;
 			break;
 		case TL_TXN_REPLIED:
-			if (s->ts[SPAN_TXN]) {
-				snprintf(args, sizeof(args), "\"to_proc\":%u", s->first[SPAN_TXN].proc);
-				complete(f, &first, "transaction", "txn", e, t0, s->ts[SPAN_TXN], e->ts, args);
-			}
+			snprintf(args, sizeof(args), "\"to_proc\":%u", s->first[SPAN_TXN].proc);
+			if (s->ts[SPAN_TXN])
+				ret = add_span(sp, "transaction", "txn", e, s->ts[SPAN_TXN], e->ts, args);
 			s->ts[SPAN_TXN] = 0;
 			break;
 		}
 	}
+	return ret ? -ENOMEM : 0;
+}
+
+/* The Chrome trace: the thread names, then one complete ("X") event per
+ * span closed inside the window in the order of their starts; timestamps
+ * in us from the window's start. */
+static int write_trace(const struct options *o, const struct recording *r, uint64_t t0,
+		       uint64_t dropped)
+{
+	static const char *const kind_names[TL_KINDS] = { "install_start", "install_end", "lock_start",
+							   "lock_acquired", "lock_released", "txn_start",
+							   "txn_replied" };
+	size_t per_kind[TL_KINDS] = { 0 }, cap = 4096, nthreads = 0;
+	struct open_span *open = calloc(cap, sizeof(*open));
+	struct spans sp = { 0 };
+	char tmp[4096], comm[TL_COMM_LEN + 1];
+	int first = 1, ok;
+	FILE *f = NULL;
+
+	if (!open || pair(r, &sp, open, cap, &nthreads)) {
+		free(open);
+		free(sp.s);
+		return err("out of memory");
+	}
+	qsort(sp.s, sp.n, sizeof(*sp.s), by_start);
+	for (size_t i = 0; i < r->n; i++)
+		if (r->ev[i].kind < TL_KINDS)
+			per_kind[r->ev[i].kind]++;
+	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", o->out, (int)getpid());
+	f = fopen(tmp, "w");
+	if (!f) {
+		free(open);
+		free(sp.s);
+		return err("cannot write %s: %s", o->out, strerror(errno));
+	}
+	fprintf(f, "{\"displayTimeUnit\":\"ms\",\"otherData\":{\"tool\":\"binder-timeline\","
+		   "\"label\":\"%s\",\"window_ms\":%u,\"records\":%zu,\"dropped\":%llu",
+		o->label ? o->label : "", o->window_ms, r->n, (unsigned long long)(dropped + r->lost));
+	for (int k = 0; k < TL_KINDS; k++)
+		fprintf(f, ",\"%s\":%zu", kind_names[k], per_kind[k]);
+	fprintf(f, "},\n\"traceEvents\":[");
+	for (size_t i = 0; i < nthreads; i++) {
+		const struct tl_event *e = &open[i].first[SPAN_INSTALL];
+
+		comm_of(e, comm);
+		fprintf(f, "%s\n{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":%u,\"tid\":%u,"
+			   "\"args\":{\"name\":\"%s %u\"}}",
+			first ? "" : ",", e->tgid, e->tid, comm, e->tid);
+		first = 0;
+	}
+	for (size_t i = 0; i < sp.n; i++) {
+		const struct span_rec *s = &sp.s[i];
+
+		fprintf(f, "%s\n{\"name\":\"%s\",\"cat\":\"%s\",\"ph\":\"X\",\"pid\":%u,\"tid\":%u,"
+			   "\"ts\":%.3f,\"dur\":%.3f,\"args\":{%s}}",
+			first ? "" : ",", s->name, s->cat, s->tgid, s->tid, (s->start - t0) / 1e3,
+			(s->end - s->start) / 1e3, s->args);
+		first = 0;
+	}
 	fprintf(f, "\n]}\n");
 	ok = !ferror(f);
 	free(open);
+	free(sp.s);
 	if (fclose(f) || !ok || rename(tmp, o->out)) {
 		int e = errno;
 
