@@ -236,8 +236,10 @@ static int decoy_main(struct bb_holder *h)
 	struct bb_errbuf err = { "" };
 
 	if (populate(h, &err)) {
-		if (!__atomic_exchange_n(&h->failed, 1, __ATOMIC_ACQ_REL))
-			snprintf(h->error, sizeof(h->error), "mmap_holder decoy: %s", err.msg);
+		/* Nothing else runs yet: the message first, then the flag the
+		 * parent waits on. */
+		snprintf(h->error, sizeof(h->error), "mmap_holder decoy: %s", err.msg);
+		__atomic_store_n(&h->failed, 1, __ATOMIC_RELEASE);
 		return 1;
 	}
 	__atomic_store_n(&h->decoy_ready, 1, __ATOMIC_RELEASE);

@@ -33,8 +33,11 @@
  *                                         class (the 6.8 alloc-lock stress)
  * --size=BYTES runs each family once with that payload size instead of its
  * default parameter sets; --holder-kind=K registers mmap_holder for kind K
- * only, --region-mb=R and --gap-ms=G run it once with that region and
- * pause; all other flags are Google Benchmark's.
+ * only, --holder-target=receiver|decoy for that target only, --region-mb=R
+ * and --gap-ms=G run it once with that region and pause,
+ * --holder-iterations=N runs each mmap_holder benchmark for exactly N
+ * rounds (one run: no estimation run that sets the region up once more);
+ * all other flags are Google Benchmark's.
  * The families live one per file next to this one (storms.h).
  */
 #include "storms.h"
@@ -55,8 +58,9 @@ struct family {
 /* Our own flags: each replaces one argument of the families that have it
  * (-1: keep the registered parameter sets). */
 struct overrides {
-	int64_t size, region_mb, gap_ms;
+	int64_t size, region_mb, gap_ms, holder_iterations;
 	int kind; /* mmap_holder kind to register, -1: all */
+	int target; /* mmap_holder target to register, -1: both */
 };
 
 /* Registers a family: every parameter set, or with an override only the
@@ -70,6 +74,8 @@ static void add(const struct family *f, const struct overrides *o)
 
 	if (holder && o->kind >= 0 && ((const struct holder_variant *)f->user)->kind != o->kind)
 		return;
+	if (holder && o->target >= 0 && ((const struct holder_variant *)f->user)->target != o->target)
+		return;
 	b = bb_gb_register(f->name, f->fn, (void *)f->user);
 	bb_gb_arg_names(b, f->names, f->nnames);
 	for (size_t i = 0; i < (one ? 1 : f->nsets); i++) {
@@ -82,6 +88,8 @@ static void add(const struct family *f, const struct overrides *o)
 			set[3] = o->gap_ms;
 		bb_gb_args(b, set, f->nnames);
 	}
+	if (holder && o->holder_iterations > 0)
+		bb_gb_iterations(b, o->holder_iterations);
 	bb_gb_use_manual_time(b);
 	bb_gb_unit_us(b);
 }
@@ -141,12 +149,12 @@ int main(int argc, char **argv)
 	/* What the results were measured on (set by scripts/vm-run). */
 	static const char *const env[][2] = { { "build_id", "BB_BUILD_ID" }, { "kernel", "BB_KERNEL" },
 					      { "accel", "BB_ACCEL" }, { "vcpus", "BB_SMP" } };
-	struct overrides o = { -1, -1, -1, -1 };
+	struct overrides o = { -1, -1, -1, -1, -1, -1 };
 	const struct {
 		const char *flag;
 		int64_t max, *dest;
 	} numeric[] = { { "--size=", 1 << 20, &o.size }, { "--region-mb=", 16384, &o.region_mb },
-			{ "--gap-ms=", 10000, &o.gap_ms } };
+			{ "--gap-ms=", 10000, &o.gap_ms }, { "--holder-iterations=", 100000, &o.holder_iterations } };
 	int n = 1;
 
 	for (int i = 1; i < argc; i++) {
@@ -175,6 +183,15 @@ int main(int argc, char **argv)
 					break;
 			if (o.kind == BB_HOLD_KINDS) {
 				fprintf(stderr, "binder-storms: error: unknown %s (want smaps_rollup, smaps, mprotect or munmap)\n",
+					argv[i]);
+				return 2;
+			}
+		} else if (!strncmp(argv[i], "--holder-target=", 16)) {
+			for (o.target = 0; o.target < BB_HOLD_TARGETS; o.target++)
+				if (!strcmp(argv[i] + 16, bb_hold_target_name(o.target)))
+					break;
+			if (o.target == BB_HOLD_TARGETS) {
+				fprintf(stderr, "binder-storms: error: unknown %s (want receiver or decoy)\n",
 					argv[i]);
 				return 2;
 			}

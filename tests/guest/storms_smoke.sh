@@ -2,15 +2,16 @@
 # Guest test: every storm family of binder-storms runs once at a tiny size
 # with payloads verified; the JSON and CSV it leaves parse, have the expected
 # columns, every family is there and their counts are non-zero (mmap_holder:
-# hold times and installs too); an mmap_holder region larger than the guest's
-# memory fails clearly; and a storm whose server is killed mid-run fails with
-# a clear message, not a hang.
+# hold times and installs too, on the receiver and on the writer's decoy);
+# an mmap_holder region larger than the guest's memory fails clearly, for a
+# decoy too, and so does an unknown holder target; and a storm whose server
+# is killed mid-run fails with a clear message, not a hang.
 # Usage (inside scripts/vm-run): storms_smoke.sh BINDER_STORMS RUN_STORMS
 set -eu
 storms=$1 run_storms=$2
 out=$(mktemp -d)
 "$run_storms" "$storms" "$out/s" --benchmark_min_time=0.01 \
-	--benchmark_filter='pingpong/size:4096|throughput/procs:2|cold_install/threads:4|mmap_contention|shrinker_pressure|oneway/size:128|priority_mix|mmap_holder/kind:smaps_rollup/.*region_mb:(0|32)/|mmap_holder/kind:(smaps|mprotect|munmap)/' \
+	--benchmark_filter='pingpong/size:4096|throughput/procs:2|cold_install/threads:4|mmap_contention|shrinker_pressure|oneway/size:128|priority_mix|mmap_holder/kind:smaps_rollup/.*region_mb:(0|32)/|mmap_holder/kind:(smaps|mprotect|munmap)/threads|mmap_holder/kind:mprotect/target:decoy/' \
 	>"$out/log" 2>&1 || { cat "$out/log"; exit 1; }
 /usr/bin/python3 - "$out/s.json" "$out/s.csv" <<'PY'
 import csv, json, sys
@@ -53,6 +54,23 @@ if "$storms" --holder-kind=smaps_rollup --region-mb=16384 --benchmark_min_time=0
 fi
 grep -q 'cannot populate a 16384 MiB region' "$out/big.log" || {
 	cat "$out/big.log" >&2
+	exit 1
+}
+if "$storms" --holder-kind=smaps_rollup --holder-target=decoy --region-mb=16384 \
+	--benchmark_min_time=0.01 >"$out/bigd.log" 2>&1; then
+	echo "storms_smoke: a 16 GiB mmap_holder decoy region did not fail" >&2
+	exit 1
+fi
+grep -q 'mmap_holder decoy: cannot populate a 16384 MiB region' "$out/bigd.log" || {
+	cat "$out/bigd.log" >&2
+	exit 1
+}
+if "$storms" --holder-target=nobody >"$out/target.log" 2>&1; then
+	echo "storms_smoke: an unknown --holder-target was accepted" >&2
+	exit 1
+fi
+grep -qx 'binder-storms: error: unknown --holder-target=nobody (want receiver or decoy)' "$out/target.log" || {
+	cat "$out/target.log" >&2
 	exit 1
 }
 # A server that dies mid-run: the storm must fail, loudly and quickly.
