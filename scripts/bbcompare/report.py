@@ -198,7 +198,7 @@ def kernel_series(release):
     return (int(m.group(1)), int(m.group(2))) if m else (0, 0)
 
 
-def upstream_table(df, builds, leaks):
+def upstream_table(df, builds, leaks, le=None):
     """Ours (the 6.12 series) beside upstream's merged series (a kernel >= 6.14)."""
     series = df.groupby("build")["kernel"].first().map(kernel_series)
     if not any(v >= (6, 14) for v in series):
@@ -217,6 +217,15 @@ def upstream_table(df, builds, leaks):
             continue
         med = g.groupby("build")["value"].median()
         lines.append(f"| {what} | " + " | ".join(fmt(med.get(b, float("nan")), ".4g") for b in builds) + " |")
+    # The lock effect (pooled p99 receiver / decoy) of each holder, as in
+    # the report's first section; "-" where a build lacks the pair.
+    if le is not None and not le.empty:
+        for params, g in le.groupby("params", sort=True):
+            eff = g.set_index("build")
+            kind, region = g.kind.iloc[0], g.region_mb.iloc[0]
+            lines.append(f"| lock effect behind the {region} MiB {kind} holder (p99 receiver / decoy) | " +
+                         " | ".join(f"{eff.effect[b]:.2f}x [{eff.ci_low[b]:.2f}, {eff.ci_high[b]:.2f}]"
+                                    if b in eff.index else "-" for b in builds) + " |")
     if not leaks.empty:
         ids = df.groupby("build_id")["build"].first()
         leaks = leaks.assign(build=leaks.build_id.map(ids)).dropna(subset=["build"])
@@ -310,7 +319,7 @@ def markdown(table, df, reference, inputs, leaks, le=None, aa=None, pair=None, t
     lines += [""] + (section(le, builds, reference, pair) if le is not None else []) + \
         timeline_section(timelines) + \
         holder_table(df, builds, reference) + headline(table, reference, aa, pair[0] if pair else None) + \
-        upstream_table(df, builds, leaks) + priority_table(df)
+        upstream_table(df, builds, leaks, le) + priority_table(df)
     lines += ["## All metrics", "", "Timings under TCG are emulated: compare the ratios inside one run, never absolute "
               "times across machines. Delta is the change of the median vs the reference; CI is a "
               f"95 % bootstrap interval of that delta ({BOOTSTRAP} resamples); p is a two-sided "
