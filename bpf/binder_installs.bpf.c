@@ -160,7 +160,9 @@ int install_start_tp(struct binder_page_ctx *ctx)
 SEC("tp/binder/binder_alloc_page_end")
 int install_end_tp(struct binder_page_ctx *ctx)
 {
-	__u64 id = bpf_get_current_pid_tgid(), ns;
+	/* The clock first, as at the start: the work below is not the
+	 * install's. */
+	__u64 now = bpf_ktime_get_ns(), id = bpf_get_current_pid_tgid(), ns;
 	struct install *in;
 
 	if (!wanted_proc(ctx))
@@ -168,7 +170,7 @@ int install_end_tp(struct binder_page_ctx *ctx)
 	add(&counters, BI_INSTALL_END, 1);
 	in = bpf_map_lookup_elem(&install_start, &id);
 	if (in) {
-		ns = bpf_ktime_get_ns() - in->ts;
+		ns = now - in->ts;
 		record(BI_HIST_INSTALL, ns);
 		stat_add(&page_stats, &in->page, ns, 0);
 		bpf_map_delete_elem(&install_start, &id);
