@@ -5,6 +5,7 @@ for malformed, empty and mismatched inputs (the CLI, run as a process); and
 of its package's parts imported directly (bbcompare: load, stats, report).
 Runs with Debian's python3."""
 import csv
+import gzip
 import os
 import subprocess
 import sys
@@ -284,9 +285,10 @@ class CompareTest(unittest.TestCase):
                              metric, repr(value), "count" if metric == "samples" else "us",
                              "none" if metric == "samples" else "lower"])
             os.makedirs(os.path.join(run, build), exist_ok=True)
-            path = os.path.join(run, build, f"rep-{rep}-samples.csv")
+            # gzip, as suite-storms writes them
+            path = os.path.join(run, build, f"rep-{rep}-samples.csv.gz")
             new_file = not os.path.exists(path)
-            with open(path, "a") as f:
+            with gzip.open(path, "at") as f:
                 if new_file:
                     f.write("build_id,rep,benchmark,params,us\n")
                 f.writelines(f"{bid},{rep},mmap_holder,{params},{x:.1f}\n" for x in xs)

@@ -112,7 +112,8 @@ def main(argv):
         made = [] if args.no_plots else \
             plots(df, builds, outdir) + holder_plot(df, builds, outdir) + hist_plots(hists, builds, outdir)
         if timelines and not args.no_plots:
-            made.append(timeline.plot(timelines, os.path.join(outdir, "timeline.png")))
+            made.append(timeline.plot(timeline.pick(timelines, reference),
+                                      os.path.join(outdir, "timeline.png")))
     except OSError as e:
         die(f"cannot write to {outdir}: {e.strerror or e}")
     # The terminal gets the report's first sections; the full table stays

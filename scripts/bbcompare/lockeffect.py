@@ -18,7 +18,7 @@ AA_PAIR = ("stock", "baseline")
 
 def read_samples(inputs, df):
     """Every mmap_holder transaction latency of run-suite result directories
-    (<dir>/<build>/rep-N-samples.csv), labelled like the builds of df; None
+    (<dir>/<build>/rep-N-samples.csv.gz or .csv), labelled like the builds of df; None
     when no input has them (runs before 2026-12-02)."""
     import glob
     import pandas as pd
@@ -27,10 +27,10 @@ def read_samples(inputs, df):
     for d in inputs:
         if not os.path.isdir(d):
             continue
-        for path in sorted(glob.glob(os.path.join(d, "*", "rep-*-samples.csv"))):
+        for path in sorted(glob.glob(os.path.join(d, "*", "rep-*-samples.csv*"))):
             try:
                 s = pd.read_csv(path, dtype={"build_id": str, "rep": str, "params": str})
-            except (OSError, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as e:
+            except (OSError, EOFError, ValueError, pd.errors.ParserError, pd.errors.EmptyDataError) as e:
                 raise InputError(f"{path}: malformed samples CSV ({str(e).splitlines()[0]})")
             if list(s.columns) != SAMPLE_COLUMNS:
                 raise InputError(f"{path}: want the columns {', '.join(SAMPLE_COLUMNS)}")

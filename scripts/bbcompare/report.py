@@ -104,6 +104,17 @@ def headline(table, reference, aa=None, aa_label=None):
                              f"{fmt(r['median'], '.4g')} {r.unit} | {row_text(r)} | {noise_text} |")
     if not lines:
         return []
+    # How often the A/A pair itself came out significant: at alpha = 0.05
+    # about one metric in twenty does by chance.
+    if aa is not None and not aa.empty and aa_label:
+        shown = {(b, m, p) for b, m, w, *o in HEADLINE for p in table[(table.benchmark == b) &
+                 (table.metric == m)].params}
+        a = receiver_only(aa[aa.verdict != "reference"])
+        a = a[[(r.benchmark, r.metric, r.params) in shown for _, r in a.iterrows()]]
+        sig = int(a.verdict.isin(["better", "worse"]).sum())
+        lines.append("")
+        lines.append(f"A/A: {sig} of {len(a)} headline rows of {aa_label} against baseline are "
+                     f"significant at alpha = {ALPHA} (about {len(a) * ALPHA:.1f} expected by chance).")
     aa_text = "" if not floor else \
         (f" The A/A column is the noise floor: **{aa_label}** against baseline is the same binder "
          "code (Debian's module vs our unmodified build), so the largest |delta %| of that pair (its "

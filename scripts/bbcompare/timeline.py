@@ -131,3 +131,10 @@ def find(inputs, builds, label):
             if b and b not in found:
                 found[b] = path
     return [(b, found[b]) for b in builds if b in found]
+
+
+def pick(timelines, reference):
+    """The windows to draw side by side: the reference and patched when both
+    are there (the comparison the picture is for), else every one."""
+    keep = [(b, p) for b, p in timelines if b == reference or b.split("@")[0] == "patched"]
+    return keep if len(keep) == 2 else timelines
