@@ -11,6 +11,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include "binder_installs.h"
+#include "binder_tp.bpf.h"
 #include "hist.bpf.h"
 #include "shared.bpf.h"
 
@@ -24,12 +25,6 @@ const volatile __u64 reclaim_start = 0, reclaim_end = 0;	/* binder_alloc_free_pa
 const volatile __u64 fault_lo[BI_FAULT_RANGES] = {}, fault_hi[BI_FAULT_RANGES] = {};
 const volatile __u64 mmcall_lo[BI_MMCALL_RANGES] = {}, mmcall_hi[BI_MMCALL_RANGES] = {};
 
-/* Module tracepoints have no BTF: their layout from events/binder/.../format. */
-struct binder_page_ctx {
-	__u64 common;
-	int proc;
-	__u64 page_index;
-};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

@@ -311,11 +311,10 @@ int main(int argc, char **argv)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	if (o.command) {
-		child = fork();
-		if (child == 0) {
-			execvp(o.command[0], o.command);
-			fprintf(stderr, "binder-installs: error: cannot run %s: %s\n", o.command[0], strerror(errno));
-			_exit(127);
+		child = spawn(o.command);
+		if (child < 0) {
+			rc = 1;
+			goto cleanup;
 		}
 		while (waitpid(child, &status, 0) < 0 && errno == EINTR)
 			if (stop_requested)

@@ -18,6 +18,7 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include "binder_locks.h"
+#include "binder_tp.bpf.h"
 #include "hist.bpf.h"
 #include "shared.bpf.h"
 
@@ -26,24 +27,6 @@
 #define LCB_F_READ (1U << 1)
 #define LCB_F_WRITE (1U << 2)
 #define LCB_F_MUTEX (1U << 5)
-#define TF_ONE_WAY 0x01
-
-/* Module tracepoints have no BTF: layouts from their format files. */
-struct binder_transaction_ctx {
-	__u64 common;
-	int debug_id;
-	int target_node;
-	int to_proc;
-	int to_thread;
-	int reply;
-	unsigned int code;
-	unsigned int flags;
-};
-
-struct binder_received_ctx {
-	__u64 common;
-	int debug_id;
-};
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);

@@ -11,35 +11,11 @@
 #include <bpf/bpf_core_read.h>
 #include <bpf/bpf_tracing.h>
 #include "binder_timeline.h"
+#include "binder_tp.bpf.h"
 
 /* The window, written by the loader through the skeleton's bss. */
 __u64 window_start = 0, window_end = 0;
 __u64 dropped = 0;
-
-/* Module tracepoints have no BTF: their layout from the format files. */
-struct binder_page_ctx {
-	__u64 common;
-	int proc;
-	__u64 page_index;
-};
-
-struct binder_transaction_ctx {
-	__u64 common;
-	int debug_id;
-	int target_node;
-	int to_proc;
-	int to_thread;
-	int reply;
-	unsigned int code;
-	unsigned int flags;
-};
-
-struct binder_received_ctx {
-	__u64 common;
-	int debug_id;
-};
-
-#define TF_ONE_WAY 0x01
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);

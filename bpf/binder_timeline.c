@@ -15,6 +15,7 @@
 
 #include "binder_timeline.h"
 #include "binder_timeline.skel.h"
+#include "loader.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -31,7 +32,7 @@
 
 #define MAX_EVENTS (1u << 20) /* bounded memory: 64 MiB of records at most */
 
-struct options {
+struct tl_options {
 	unsigned int delay_ms, window_ms;
 	int on_signal;	/* -s: open the window on COMMAND's SIGUSR1 */
 	const char *out, *label;
@@ -53,19 +54,6 @@ static void on_signal(int sig)
 		window_requested = 1;
 	else
 		stop_requested = 1;
-}
-
-static int err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static int err(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, "binder-timeline: error: ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-	return 1;
 }
 
 static void usage(FILE *f)
@@ -92,11 +80,11 @@ static int parse_ms(const char *s, unsigned int max, unsigned int *out)
 	return 0;
 }
 
-static int parse(int argc, char **argv, struct options *o)
+static int parse(int argc, char **argv, struct tl_options *o)
 {
 	int c;
 
-	*o = (struct options){ .delay_ms = 1000, .window_ms = 300 };
+	*o = (struct tl_options){ .delay_ms = 1000, .window_ms = 300 };
 	while ((c = getopt(argc, argv, "+D:W:l:o:sh")) != -1) {
 		switch (c) {
 		case 'D':
@@ -308,7 +296,7 @@ static int pair(const struct recording *r, struct spans *sp, struct open_span *o
 /* The Chrome trace: the thread names, then one complete ("X") event per
  * span closed inside the window in the order of their starts; timestamps
  * in us from the window's start. */
-static int write_trace(const struct options *o, const struct recording *r, uint64_t t0,
+static int write_trace(const struct tl_options *o, const struct recording *r, uint64_t t0,
 		       uint64_t dropped)
 {
 	static const char *const kind_names[TL_KINDS] = { "install_start", "install_end", "lock_start",
@@ -317,9 +305,10 @@ static int write_trace(const struct options *o, const struct recording *r, uint6
 	size_t per_kind[TL_KINDS] = { 0 }, cap = 4096, nthreads = 0;
 	struct open_span *open = calloc(cap, sizeof(*open));
 	struct spans sp = { 0 };
-	char tmp[4096], comm[TL_COMM_LEN + 1];
+	char comm[TL_COMM_LEN + 1];
+	struct out out;
 	int first = 1, ok;
-	FILE *f = NULL;
+	FILE *f;
 
 	if (!open || pair(r, &sp, open, cap, &nthreads)) {
 		free(open);
@@ -330,13 +319,12 @@ static int write_trace(const struct options *o, const struct recording *r, uint6
 	for (size_t i = 0; i < r->n; i++)
 		if (r->ev[i].kind < TL_KINDS)
 			per_kind[r->ev[i].kind]++;
-	snprintf(tmp, sizeof(tmp), "%s.tmp.%d", o->out, (int)getpid());
-	f = fopen(tmp, "w");
-	if (!f) {
+	if (out_open(&out, o->out)) {
 		free(open);
 		free(sp.s);
-		return err("cannot write %s: %s", o->out, strerror(errno));
+		return 1;
 	}
+	f = out.f;
 	fprintf(f, "{\"displayTimeUnit\":\"ms\",\"otherData\":{\"tool\":\"binder-timeline\","
 		   "\"label\":\"%s\",\"window_ms\":%u,\"records\":%zu,\"dropped\":%llu",
 		o->label ? o->label : "", o->window_ms, r->n, (unsigned long long)(dropped + r->lost));
@@ -365,13 +353,11 @@ static int write_trace(const struct options *o, const struct recording *r, uint6
 	ok = !ferror(f);
 	free(open);
 	free(sp.s);
-	if (fclose(f) || !ok || rename(tmp, o->out)) {
-		int e = errno;
-
-		unlink(tmp);
-		return err("cannot write %s: %s", o->out, strerror(e));
+	if (!ok) {
+		out_close(&out, 0);
+		return err("cannot write %s: %s", o->out, strerror(EIO));
 	}
-	return 0;
+	return out_close(&out, 1);
 }
 
 int main(int argc, char **argv)
@@ -379,10 +365,11 @@ int main(int argc, char **argv)
 	struct binder_timeline_bpf *skel = NULL;
 	struct ring_buffer *rb = NULL;
 	struct recording rec = { 0 };
-	struct options o;
+	struct tl_options o;
 	struct stat st;
 	uint64_t start, t0 = 0;
 	int status = 0, rc = 0, exited = 0;
+	char pid[16];
 	pid_t child;
 
 	if (parse(argc, argv, &o))
@@ -405,18 +392,12 @@ int main(int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	signal(SIGUSR1, on_signal);
 	start = now_ns();
-	child = fork();
-	if (child == 0) {
-		char pid[16];
-
-		snprintf(pid, sizeof(pid), "%d", (int)getppid());
-		setenv("BB_TIMELINE_PID", pid, 1);
-		execvp(o.command[0], o.command);
-		fprintf(stderr, "binder-timeline: error: cannot run %s: %s\n", o.command[0], strerror(errno));
-		_exit(127);
-	}
+	/* COMMAND signals the window to this process (-s). */
+	snprintf(pid, sizeof(pid), "%d", (int)getpid());
+	setenv("BB_TIMELINE_PID", pid, 1);
+	child = spawn(o.command);
 	if (child < 0) {
-		rc = err("fork: %s", strerror(errno));
+		rc = 1;
 		goto cleanup;
 	}
 	while (!exited) {

@@ -1,9 +1,10 @@
-/* loader.c - binder-installs' one-line errors and atomically written
- * output files (loader.h).
+/* loader.c - the loaders' one-line errors, atomically written output
+ * files and COMMAND (loader.h).
  */
 #include "loader.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <stdarg.h>
 #include <string.h>
 #include <unistd.h>
@@ -12,7 +13,7 @@ int err(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "binder-installs: error: ");
+	fprintf(stderr, "%s: error: ", program_invocation_short_name);
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
@@ -42,4 +43,20 @@ int out_close(struct out *o, int ok)
 		return ok ? err("cannot write %s: %s", o->path, strerror(e)) : 1;
 	}
 	return 0;
+}
+
+int spawn(char **command)
+{
+	pid_t child = fork();
+
+	if (child == 0) {
+		execvp(command[0], command);
+		err("cannot run %s: %s", command[0], strerror(errno));
+		_exit(127);
+	}
+	if (child < 0) {
+		err("fork: %s", strerror(errno));
+		return -1;
+	}
+	return child;
 }

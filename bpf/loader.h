@@ -1,12 +1,14 @@
 /* loader.h - what binder-installs' command line (binder_installs.c) and its
- * reports (report.c) share: the options, atomically written output files
- * and one-line errors.
+ * reports (report.c) share: the options; and what both loaders
+ * (binder-installs, binder-timeline) share: one-line errors, atomically
+ * written output files and starting COMMAND.
  */
 #ifndef BINDERBENCH_BPF_LOADER_H
 #define BINDERBENCH_BPF_LOADER_H
 
 #include <stdint.h>
 #include <stdio.h>
+#include <sys/types.h>
 
 enum mmap_mode { MMAP_BINDER, MMAP_FULL, MMAP_CONTENDED, MMAP_OFF };
 
@@ -34,8 +36,11 @@ static inline int per_acquisition(const struct options *o)
 	return o->mmap == MMAP_FULL || o->mmap == MMAP_BINDER;
 }
 
-/* "binder-installs: error: ..." on stderr; returns 1. */
+/* "PROGRAM: error: ..." on stderr; returns 1. */
 int err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Forks and executes command; the child reports a failed exec and exits
+ * 127. Returns the child's pid, or -1 (the reason said). */
+int spawn(char **command);
 /* Opens path.tmp.PID for writing (nothing when path is NULL). */
 int out_open(struct out *o, const char *path);
 /* Closes it and renames it into place when ok, else removes it. */

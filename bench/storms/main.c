@@ -94,6 +94,15 @@ static void add(const struct family *f, const struct overrides *o)
 	bb_gb_unit_us(b);
 }
 
+/* The value of an enum whose names name() gives, or -1. */
+static int named(const char *s, const char *(*name)(int), int n)
+{
+	for (int v = 0; v < n; v++)
+		if (!strcmp(s, name(v)))
+			return v;
+	return -1;
+}
+
 int main(int argc, char **argv)
 {
 	static const char *const size_n[] = { "size" };
@@ -178,19 +187,15 @@ int main(int argc, char **argv)
 		if (k < sizeof(numeric) / sizeof(numeric[0]))
 			continue;
 		if (!strncmp(argv[i], "--holder-kind=", 14)) {
-			for (o.kind = 0; o.kind < BB_HOLD_KINDS; o.kind++)
-				if (!strcmp(argv[i] + 14, bb_hold_kind_name(o.kind)))
-					break;
-			if (o.kind == BB_HOLD_KINDS) {
+			o.kind = named(argv[i] + 14, bb_hold_kind_name, BB_HOLD_KINDS);
+			if (o.kind < 0) {
 				fprintf(stderr, "binder-storms: error: unknown %s (want smaps_rollup, smaps, mprotect or munmap)\n",
 					argv[i]);
 				return 2;
 			}
 		} else if (!strncmp(argv[i], "--holder-target=", 16)) {
-			for (o.target = 0; o.target < BB_HOLD_TARGETS; o.target++)
-				if (!strcmp(argv[i] + 16, bb_hold_target_name(o.target)))
-					break;
-			if (o.target == BB_HOLD_TARGETS) {
+			o.target = named(argv[i] + 16, bb_hold_target_name, BB_HOLD_TARGETS);
+			if (o.target < 0) {
 				fprintf(stderr, "binder-storms: error: unknown %s (want receiver or decoy)\n",
 					argv[i]);
 				return 2;
