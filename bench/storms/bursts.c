@@ -60,6 +60,12 @@ static int holder_begin(struct bb_gb_state *st, struct bb_holder *h, struct sess
 		*reader = bb_holder_spawn_reader(h, walked, &s->err);
 		if (*reader < 0) {
 			bb_gb_skip_with_error(st, s->err.msg);
+			/* A decoy already running must not outlive the run. */
+			if (*decoy > 0) {
+				__atomic_store_n(&h->stop, 1, __ATOMIC_RELEASE);
+				waitpid(*decoy, NULL, 0);
+				*decoy = -1;
+			}
 			return -1;
 		}
 	}
