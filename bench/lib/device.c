@@ -17,6 +17,13 @@ const char *bb_binder_dev(void)
 	return d && *d ? d : "/dev/binder";
 }
 
+const char *bb_binder_logs(void)
+{
+	const char *d = getenv("BB_BINDER_LOGS");
+
+	return d && *d ? d : "/sys/kernel/debug/binder";
+}
+
 int bb_binderfs_add(const char *control, const char *name, char *path, size_t size)
 {
 	struct binderfs_device dev = { 0 };

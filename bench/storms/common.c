@@ -2,6 +2,8 @@
 #include "storms.h"
 #include "device.h"
 
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -24,14 +26,17 @@ size_t map_for(size_t payload, size_t in_flight)
 }
 
 /* Pages binder has installed in a process: active + lru, from the "pages:"
- * line of its section in binder's debugfs stats (-1 when unavailable). */
+ * line of its section in binder's stats (-1 when unavailable: no stats file,
+ * or a driver that prints no such line, as Rust binder's). */
 long installed_pages(pid_t pid)
 {
-	char line[128];
+	char path[PATH_MAX], line[128];
 	long active, lru, free_pages, total = -1;
 	int proc, ours = 0;
-	FILE *f = fopen("/sys/kernel/debug/binder/stats", "r");
+	FILE *f;
 
+	snprintf(path, sizeof(path), "%s/stats", bb_binder_logs());
+	f = fopen(path, "r");
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f)) {

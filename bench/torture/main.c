@@ -19,19 +19,22 @@
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* Processes binder still knows about, from its debugfs state (-1 when
- * debugfs is not available). */
+/* Processes binder still knows about, from its state file (-1 when it
+ * cannot be read). */
 static long binder_procs(void)
 {
-	FILE *f = fopen("/sys/kernel/debug/binder/state", "r");
-	char line[256];
+	char path[PATH_MAX], line[256];
 	long n = 0;
+	FILE *f;
 
+	snprintf(path, sizeof(path), "%s/state", bb_binder_logs());
+	f = fopen(path, "r");
 	if (!f)
 		return -1;
 	while (fgets(line, sizeof(line), f))

@@ -7,14 +7,19 @@
 # id; whether BTF is there for the instruments. Each refusal is one line.
 
 # host_check (as root): a binder of our own. Sets host_dev, host_mount
-# (empty without binderfs) and host_binder (module or built in).
+# (empty without binderfs), host_logs (binder's state/stats directory:
+# debugfs, else our binderfs's binder_logs, which Rust binder needs) and
+# host_binder (module or built in).
 host_check() {
-	host_binder="built in" host_mount= host_dev=
+	host_binder="built in" host_mount= host_dev= host_logs=/sys/kernel/debug/binder
 	grep -qE '^binder_linux ' /proc/modules 2>/dev/null && host_binder=module
 	if grep -qw binder /proc/filesystems; then
 		host_mount=$(mktemp -d /tmp/bb-binderfs.XXXXXX)
-		mount -t binder binder "$host_mount" ||
+		# stats=global (binder_logs) only where the user namespace allows.
+		mount -t binder -o stats=global binder "$host_mount" 2>/dev/null ||
+			mount -t binder binder "$host_mount" ||
 			{ rmdir "$host_mount"; host_mount=; die "host mode: cannot mount a private binderfs instance"; }
+		[ -d "$host_logs" ] || host_logs=$host_mount/binder_logs
 		host_dev=$("$tools/bench/binderfs-ctl" add "$host_mount/binder-control" binderbench) ||
 			{ host_release; die "host mode: cannot make a device through binderfs's binder-control"; }
 		chmod 0666 "$host_dev"

@@ -16,12 +16,13 @@ bb_slab_kib() {
 	awk '/^SUnreclaim:/ { print $2 }' /proc/meminfo
 }
 
-# Processes binder's debugfs state still lists; fails the test when the
-# state file is missing (no debugfs, or binder's debugfs gone): a count of
-# 0 must mean "none listed", never "could not look".
+# Processes binder's state still lists (debugfs, or the binderfs's
+# binder_logs of $BB_BINDER_LOGS); fails the test when the state file is
+# missing: a count of 0 must mean "none listed", never "could not look".
 bb_binder_procs() {
-	[ -r /sys/kernel/debug/binder/state ] || bb_fail "/sys/kernel/debug/binder/state is missing (debugfs?)"
-	grep -c '^proc ' /sys/kernel/debug/binder/state || true
+	_st=${BB_BINDER_LOGS:-/sys/kernel/debug/binder}/state
+	[ -r "$_st" ] || bb_fail "$_st is missing (debugfs?)"
+	grep -c '^proc ' "$_st" || true
 }
 
 # Fails unless debugfs is mounted (a check that something is gone from it
