@@ -49,6 +49,16 @@ int bb_set_max_threads(struct bb_conn *c, uint32_t n)
 	return ioctl(c->fd, BINDER_SET_MAX_THREADS, &n) < 0 ? -errno : 0;
 }
 
+int bb_extended_error(struct bb_conn *c, int32_t *param)
+{
+	struct binder_extended_error ee = { 0 };
+
+	if (ioctl(c->fd, BINDER_GET_EXTENDED_ERROR, &ee) < 0)
+		return -errno;
+	*param = ee.param;
+	return 0;
+}
+
 int bb_protocol_version(struct bb_conn *c, int32_t *version)
 {
 	struct binder_version v = { 0 };

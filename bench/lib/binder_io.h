@@ -38,6 +38,9 @@ void bb_close(struct bb_conn *c);
 int bb_become_context_manager(struct bb_conn *c);
 int bb_set_max_threads(struct bb_conn *c, uint32_t n);
 int bb_protocol_version(struct bb_conn *c, int32_t *version);
+/* The calling thread's last failed transaction's errno (BINDER_GET_EXTENDED_
+ * ERROR, Linux 6.0+; it resets it): *param is 0 when there was none. */
+int bb_extended_error(struct bb_conn *c, int32_t *param);
 
 /* A BC_* command stream being built. */
 struct bb_wbuf {

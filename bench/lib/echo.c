@@ -168,7 +168,12 @@ static int call(struct bb_client *cl, uint32_t handle, uint32_t code,
 		bb_wbuf_reset(&w);
 		while ((n = bb_parse_return(rbuf, rlen, &off, &r)) == 1) {
 			const struct binder_transaction_data *td;
+			int32_t why = 0;
 
+			/* The driver's reason for a failed call, where it keeps one. */
+			if (r.cmd == BR_FAILED_REPLY && !bb_extended_error(cl->conn, &why) && why)
+				return bb_fail(err, -EIO, "BR_FAILED_REPLY: the driver could not deliver the "
+					       "transaction (extended error %s)", strerror(-why));
 			ret = fatal_return(&r, err);
 			if (ret)
 				return ret;
