@@ -182,6 +182,7 @@ static void run_bursts(struct bb_gb_state *st, enum burst_mode mode,
 	struct bb_reclaimer *reclaimer = NULL;
 	struct bb_samples lat = { 0 };
 	long installs = 0, before, after;
+	int installs_known = 1;	/* installed_pages() readable all along */
 	struct bb_churn *churn = NULL;
 	struct bb_holder *holder = NULL;
 	struct bb_tracecount tc = { .instance = "" };
@@ -243,6 +244,8 @@ static void run_bursts(struct bb_gb_state *st, enum burst_mode mode,
 		after = installed_pages(s.server);
 		if (before >= 0 && after >= before)
 			installs += after - before;
+		else if (before < 0 || after < 0)
+			installs_known = 0;
 		if (atomic_load(&r.failed)) {
 			bb_gb_skip_with_error(st, r.error[0] ? r.error : "a client thread failed");
 			failed = 1;
@@ -270,7 +273,9 @@ static void run_bursts(struct bb_gb_state *st, enum burst_mode mode,
 	report_latency(st, &lat);
 	if (holder && !failed && dump_samples(st, variant, &lat))
 		bb_gb_skip_with_error(st, "cannot write the samples to $BB_SAMPLES_DIR");
-	if (mode == COLD_INSTALL || mode == MMAP_CONTENTION)
+	/* Not measurable (no stats "pages:" line, e.g. Rust binder): no
+	 * counter rather than a 0. */
+	if ((mode == COLD_INSTALL || mode == MMAP_CONTENTION) && installs_known)
 		bb_gb_counter(st, "installs_per_s", (double)installs, BB_GB_RATE);
 	if (churn)
 		report_churn(st, churn);
