@@ -28,6 +28,7 @@
 #define SIZE 20000 /* a reply spanning several pages */
 
 struct check {
+	const char *key;	/* --checks */
 	const char *name;
 	int (*fn)(const char *dev, char *why, size_t len);
 };
@@ -197,16 +198,35 @@ static int mremap_mapping(const char *dev, char *why, size_t len)
 	return after_damage(&c, dev, "an mremap", why, len);
 }
 
+/* Whether key is in the comma-separated list (every key when list is NULL). */
+static int selected(const char *list, const char *key)
+{
+	size_t n = strlen(key);
+
+	if (!list)
+		return 1;
+	for (const char *p = list; *p;) {
+		size_t len = strcspn(p, ",");
+
+		if (len == n && !strncmp(p, key, n))
+			return 1;
+		p += len + (p[len] == ',');
+	}
+	return 0;
+}
+
 int torture_abuse(const struct torture_opts *o, struct bb_errbuf *err)
 {
 	static const struct check checks[] = {
-		{ "writable mmap -> EPERM", writable },
-		{ "second mmap -> EBUSY", second_mmap },
-		{ "mprotect to writable -> EACCES", mprotect_writable },
-		{ "mmap from a forked child -> EINVAL", child_mmap },
-		{ "munmap of half the mapping -> clean failures, new mapping works", partial_munmap },
-		{ "mremap of the mapping -> refused or clean failures", mremap_mapping },
+		{ "writable", "writable mmap -> EPERM", writable },
+		{ "second-mmap", "second mmap -> EBUSY", second_mmap },
+		{ "mprotect", "mprotect to writable -> EACCES", mprotect_writable },
+		{ "child-mmap", "mmap from a forked child -> EINVAL", child_mmap },
+		{ "partial-munmap", "munmap of half the mapping -> clean failures, new mapping works",
+		  partial_munmap },
+		{ "mremap", "mremap of the mapping -> refused or clean failures", mremap_mapping },
 	};
+	size_t picked = 0;
 	struct bb_server_opts so = { .dev = o->dev, .map_size = 4u << 20, .loopers = 2,
 				     .reply_cap = SIZE };
 	pid_t server = bb_server_spawn(&so, err);
@@ -214,11 +234,19 @@ int torture_abuse(const struct torture_opts *o, struct bb_errbuf *err)
 
 	if (server < 0)
 		return (int)server;
+	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++)
+		picked += selected(o->checks, checks[i].key);
+	if (!picked) {
+		bb_server_kill(server);
+		return bb_fail(err, -EINVAL, "--checks %s names no abuse check", o->checks);
+	}
 	for (size_t i = 0; i < sizeof(checks) / sizeof(checks[0]); i++) {
 		int pipefd[2], status;
-		char why[160] = "";
+		char why[160] = "", died[64];
 		pid_t pid;
 
+		if (!selected(o->checks, checks[i].key))
+			continue;
 		if (pipe(pipefd)) {
 			ret = bb_fail(err, -errno, "pipe: %s", strerror(errno));
 			break;
@@ -241,8 +269,10 @@ int torture_abuse(const struct torture_opts *o, struct bb_errbuf *err)
 			break;
 		}
 		if (!WIFEXITED(status) || WEXITSTATUS(status)) {
-			ret = bb_fail(err, -EIO, "%s: %s", checks[i].name,
-					   why[0] ? why : "the check process died");
+			snprintf(died, sizeof(died), "the check process died of signal %d (%s)",
+				 WIFSIGNALED(status) ? WTERMSIG(status) : 0,
+				 WIFSIGNALED(status) ? strsignal(WTERMSIG(status)) : "none");
+			ret = bb_fail(err, -EIO, "%s: %s", checks[i].name, why[0] ? why : died);
 			break;
 		}
 		fprintf(o->log, "abuse: %s: ok\n", checks[i].name);

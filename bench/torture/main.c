@@ -92,6 +92,8 @@ static void usage(FILE *f)
 		   "      dontneed: 4)\n"
 		   "  -S  churn, dontneed: seconds (default 10)\n"
 		   "  --reclaim  run binder's shrinker in a loop meanwhile\n"
+		   "  --checks K[,K]  abuse: only these checks (writable, second-mmap, mprotect,\n"
+		   "      child-mmap, partial-munmap, mremap; default all)\n"
 		   "  --timeout  fail with status 4 if the run takes longer (default 600)\n");
 }
 
@@ -115,6 +117,7 @@ int main(int argc, char **argv)
 		{ "seconds", required_argument, NULL, 'S' },
 		{ "reclaim", no_argument, NULL, 'R' },
 		{ "timeout", required_argument, NULL, 'T' },
+		{ "checks", required_argument, NULL, 'K' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -168,6 +171,9 @@ int main(int argc, char **argv)
 		case 'T':
 			if (bb_parse_range(optarg, 1, 86400, &timeout))
 				return bb_bad_value("binder-torture", "--timeout", optarg, NULL);
+			break;
+		case 'K':
+			o.checks = optarg;
 			break;
 		case 'h':
 			usage(stdout);

@@ -19,6 +19,7 @@ struct torture_opts {
 	size_t clients;		/* client processes (kill) or threads */
 	double seconds;		/* churn, dontneed: how long */
 	int reclaim;		/* run binder's shrinker in a loop meanwhile */
+	const char *checks;	/* abuse: the checks to run by key, comma-separated (NULL: all) */
 	FILE *log;		/* the summary lines */
 };
 
