@@ -88,6 +88,76 @@ bb_sid_release() {
 	echo "$rel"
 }
 
+# Linux's Rust code (the rust@7.2 kernel) needs rustc, bindgen and libclang
+# newer than bookworm's (bookworm's bindgen 0.60 is below 7.2's 0.71.1): a
+# minimal Debian sid root in the cache, made by debootstrap and entered by
+# chroot for kernel builds only (sid's tools need sid's glibc). Keyed by its
+# package list; ROOT/.bb-versions says which rustc, bindgen, clang and gcc
+# it holds, ROOT/.bb-cost what making it took.
+BB_RUST_PACKAGES="rustc bindgen rust-src libclang-dev clang llvm lld make gcc flex bison bc perl libelf-dev libssl-dev dwarves python3 cpio kmod xz-utils"
+bb_rust_root_dir() {
+	echo "$BB_CACHE/rust/root-$(echo "$BB_RUST_PACKAGES" | sha256sum | cut -c1-12)"
+}
+
+# Print the sid root's path, making it first when missing (about 7 minutes
+# and 2 GiB); dies with one line when it cannot be made.
+bb_rust_root() {
+	local root tmp start
+	root=$(bb_rust_root_dir)
+	if [ ! -f "$root/.bb-versions" ]; then
+		[ "$(id -u)" = 0 ] || die "the Rust toolchain (a Debian sid root) is missing and only root can make it; run scripts/setup --rust as root"
+		command -v debootstrap >/dev/null || die "debootstrap is missing: the Rust toolchain cannot be made; run scripts/setup --rust"
+		mkdir -p "$BB_CACHE/rust"
+		tmp=$root.tmp
+		rm -rf "$tmp"
+		log "making the Rust toolchain: a Debian sid root by debootstrap (about 7 minutes, 2 GiB)"
+		start=$(date +%s)
+		debootstrap --variant=minbase --include="${BB_RUST_PACKAGES// /,}" sid "$tmp" \
+			http://deb.debian.org/debian >"$BB_CACHE/rust/debootstrap.log" 2>&1 ||
+			die "cannot make the Rust toolchain's sid root (log: $BB_CACHE/rust/debootstrap.log)"
+		chroot "$tmp" apt-get clean >/dev/null 2>&1 || true
+		bb_rust_versions "$tmp" >"$tmp/.bb-versions.tmp" ||
+			die "the sid root in $tmp lacks a tool (log: $BB_CACHE/rust/debootstrap.log)"
+		echo "seconds=$(($(date +%s) - start)) size=$(du -sh "$tmp" | cut -f1)" >"$tmp/.bb-cost"
+		mv "$tmp/.bb-versions.tmp" "$tmp/.bb-versions"
+		rm -rf "$root"
+		mv "$tmp" "$root"
+	fi
+	echo "$root"
+}
+
+# One line a tool: the toolchain's versions as the root's tools print them.
+bb_rust_versions() {
+	local root=$1
+	chroot "$root" rustc --version &&
+		chroot "$root" bindgen --version &&
+		chroot "$root" clang --version | head -n 1 &&
+		chroot "$root" gcc --version | head -n 1 &&
+		chroot "$root" pahole --version
+}
+
+# Run a command in the sid root with /proc, /dev and the given directories
+# bound at their own paths, in a mount namespace of its own (the mounts go
+# with it). bb_in_rust_root ROOT DIR... -- COMMAND...
+bb_in_rust_root() {
+	local root=$1
+	shift
+	local dirs=()
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do dirs+=("$1"); shift; done
+	shift
+	unshare --mount --propagation private -- /bin/sh -c '
+		root=$1 n=$2
+		shift 2
+		mount -t proc proc "$root/proc" && mount --rbind /dev "$root/dev" || exit 125
+		while [ "$n" -gt 0 ]; do
+			mkdir -p "$root$1" && mount --bind "$1" "$root$1" || exit 125
+			n=$((n - 1))
+			shift
+		done
+		exec chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root LANG=C.UTF-8 "$@"
+	' sh "$root" "${#dirs[@]}" "${dirs[@]}" "$@"
+}
+
 # Map a --kernel argument to a kernel release.
 #   6.12 (default): the release of the installed linux-source-6.12
 #   6.1: the newest linux-image-6.1.0-N-amd64 the archive offers
