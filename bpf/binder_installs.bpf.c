@@ -220,6 +220,79 @@ EVENT_TP(binder_free_lru, BI_LRU_FREE)
 EVENT_TP(binder_unmap_user, BI_UNMAP_USER)
 EVENT_TP(binder_unmap_kernel, BI_UNMAP_KERNEL)
 
+/* ---- Rust binder (Linux 7.2's drivers/android/binder/) ----
+ * It has no page tracepoints. The loader attaches these, by the mangled
+ * names it finds in kallsyms, to ShrinkablePageRange::use_page_slow (an
+ * install: allocate, take mm_lock, insert, publish; the page index is its
+ * second argument, the receiver is not known there: proc -1) and to
+ * rust_shrink_free_page (the shrinker's visit of one LRU page; a removed
+ * page, LRU_REMOVED_RETRY, was zapped from the user mapping and freed:
+ * counted as unmap_user, timed whole). Rust functions use the C calling convention
+ * for these integer and pointer arguments on x86-64. */
+SEC("kprobe")
+int BPF_KPROBE(rust_install_start, void *range, unsigned long index)
+{
+	__u64 id = bpf_get_current_pid_tgid(), now = bpf_ktime_get_ns();
+	struct install in = { now, { -1, (__u32)index } };
+
+	add(&counters, BI_INSTALL_START, 1);
+	bpf_map_update_elem(&install_start, &id, &in, BPF_ANY);
+	bpf_map_update_elem(&rust_installing, &id, &now, BPF_ANY);
+	return 0;
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(rust_install_end)
+{
+	__u64 now = bpf_ktime_get_ns(), id = bpf_get_current_pid_tgid();
+	struct install *in;
+
+	bpf_map_delete_elem(&rust_installing, &id);
+	add(&counters, BI_INSTALL_END, 1);
+	in = bpf_map_lookup_elem(&install_start, &id);
+	if (in) {
+		record(BI_HIST_INSTALL, now - in->ts);
+		stat_add(&page_stats, &in->page, now - in->ts, 0);
+		bpf_map_delete_elem(&install_start, &id);
+	}
+	return 0;
+}
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 10240);
+	__type(key, __u64);
+	__type(value, __u64);
+} shrink_start SEC(".maps");
+
+SEC("kprobe")
+int BPF_KPROBE(rust_shrink_start)
+{
+	__u64 id = bpf_get_current_pid_tgid(), now = bpf_ktime_get_ns();
+
+	bpf_map_update_elem(&shrink_start, &id, &now, BPF_ANY);
+	return 0;
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(rust_shrink_end, int ret)
+{
+	__u64 now = bpf_ktime_get_ns(), id = bpf_get_current_pid_tgid(), *ts;
+
+	ts = bpf_map_lookup_elem(&shrink_start, &id);
+	if (!ts)
+		return 0;
+	/* A removed item: LRU_REMOVED_RETRY in 7.2 (it drops the lru lock
+	 * to zap), LRU_REMOVED accepted too. */
+	if (ret == bpf_core_enum_value(enum lru_status, LRU_REMOVED_RETRY) ||
+	    ret == bpf_core_enum_value(enum lru_status, LRU_REMOVED)) {
+		add(&counters, BI_UNMAP_USER, 1);
+		record(BI_HIST_EVENT(BI_UNMAP_USER), now - *ts);
+	}
+	bpf_map_delete_elem(&shrink_start, &id);
+	return 0;
+}
+
 /* ---- mmap_lock ---- */
 
 static __always_inline int in_ranges(__u64 ip, const volatile __u64 *lo,

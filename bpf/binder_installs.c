@@ -187,7 +187,7 @@ struct ranges {
 	uint64_t mmcall_lo[BI_MMCALL_RANGES], mmcall_hi[BI_MMCALL_RANGES];
 };
 
-static int find_ranges(const struct ksyms *ks, const char *module, struct ranges *r)
+static int find_ranges(const struct ksyms *ks, const char *module, int rust, struct ranges *r)
 {
 	static const char *const fault[BI_FAULT_RANGES] = {
 		"do_user_addr_fault", "lock_mm_and_find_vma", "exc_page_fault", "handle_mm_fault",
@@ -199,8 +199,15 @@ static int find_ranges(const struct ksyms *ks, const char *module, struct ranges
 	};
 
 	memset(r, 0, sizeof(*r));
-	/* The module's text, or binder's objects inside vmlinux when built in. */
-	if (ksyms_module_range(ks, module, &r->mod_lo, &r->mod_hi)) {
+	if (rust) {
+		/* Rust binder: its crate's text, its shrinker callback. */
+		if (ksyms_rust_crate_range(ks, "rust_binder", &r->mod_lo, &r->mod_hi))
+			return err("Rust binder's text (crate rust_binder) is not in /proc/kallsyms");
+		if (ksyms_range(ks, "rust_shrink_free_page", "", &r->reclaim_lo, &r->reclaim_hi))
+			return err("rust_shrink_free_page not found in /proc/kallsyms");
+		module = NULL;
+	} else if (ksyms_module_range(ks, module, &r->mod_lo, &r->mod_hi)) {
+		/* binder's objects inside vmlinux when built in */
 		if (ksyms_range(ks, "binder_alloc_free_page", "", &r->reclaim_lo, &r->reclaim_hi))
 			return err("no symbols of module %s in /proc/kallsyms and no binder built in (is it loaded?)",
 				   module);
@@ -208,7 +215,7 @@ static int find_ranges(const struct ksyms *ks, const char *module, struct ranges
 		if (ksyms_builtin_range(ks, "binder", &r->mod_lo, &r->mod_hi))
 			return err("binder's text is not in /proc/kallsyms");
 	}
-	if (ksyms_range(ks, "binder_alloc_free_page", module, &r->reclaim_lo, &r->reclaim_hi))
+	if (module && ksyms_range(ks, "binder_alloc_free_page", module, &r->reclaim_lo, &r->reclaim_hi))
 		return err("binder_alloc_free_page of %s not found in /proc/kallsyms", module);
 	/* Kernels name some of these differently: missing ones stay empty. */
 	for (int i = 0; i < BI_FAULT_RANGES; i++)
@@ -216,6 +223,71 @@ static int find_ranges(const struct ksyms *ks, const char *module, struct ranges
 	for (int i = 0; i < BI_MMCALL_RANGES; i++)
 		ksyms_range(ks, mmcall[i], "", &r->mmcall_lo[i], &r->mmcall_hi[i]);
 	return 0;
+}
+
+/* The programs of the kernel's driver load; the other driver's do not. */
+static void driver_programs(const struct options *o, struct binder_installs_bpf *si,
+			    struct binder_locks_bpf *sl)
+{
+	struct bpf_program *c_only[] = {
+		si->progs.install_start_tp, si->progs.install_end_tp,
+		si->progs.binder_alloc_lru_start_tp, si->progs.binder_alloc_lru_end_tp,
+		si->progs.binder_free_lru_start_tp, si->progs.binder_free_lru_end_tp,
+		si->progs.binder_unmap_user_start_tp, si->progs.binder_unmap_user_end_tp,
+		si->progs.binder_unmap_kernel_start_tp, si->progs.binder_unmap_kernel_end_tp,
+		sl->progs.new_buf, sl->progs.alloc_release, sl->progs.binder_mmap,
+		sl->progs.binder_vma_close, sl->progs.transaction, sl->progs.transaction_received,
+	};
+	struct bpf_program *rust_only[] = {
+		si->progs.rust_install_start, si->progs.rust_install_end,
+		si->progs.rust_shrink_start, si->progs.rust_shrink_end,
+		sl->progs.rust_binder_mmap, sl->progs.mm_exit,
+		sl->progs.rust_transaction, sl->progs.rust_transaction_received,
+	};
+
+	for (size_t i = 0; i < sizeof(c_only) / sizeof(c_only[0]); i++)
+		bpf_program__set_autoload(c_only[i], !o->rust);
+	for (size_t i = 0; i < sizeof(rust_only) / sizeof(rust_only[0]); i++)
+		bpf_program__set_autoload(rust_only[i], o->rust);
+}
+
+/* Attaches a kprobe (or kretprobe) of the Rust driver by its mangled name;
+ * a function that cannot be found or attached is one line, and the
+ * instrument runs without that probe. */
+static void attach_rust_fn(const struct ksyms *ks, struct bpf_program *prog, const char *fn,
+			   const char *crate, int ret, struct bpf_link **link)
+{
+	const char *name = crate ? ksyms_rust_fn(ks, crate, fn) : fn;
+
+	if (!bpf_program__autoload(prog))
+		return;
+	if (!name) {
+		fprintf(stderr, "binder-installs: warning: Rust binder's %s %s in /proc/kallsyms: "
+				"running without its probe\n",
+			fn, errno == ENOTUNIQ ? "has several symbols" : "is not");
+		return;
+	}
+	*link = bpf_program__attach_kprobe(prog, ret, name);
+	if (!*link)
+		fprintf(stderr, "binder-installs: warning: cannot attach to %s (%s): %s%s; "
+				"running without its probe\n", fn, name, strerror(errno),
+			errno == EINVAL ? " (Rust code has no ftrace entry: kprobes on it need "
+					  "CONFIG_KPROBE_EVENTS_ON_NOTRACE=y)" : "");
+}
+
+static void attach_rust(const struct ksyms *ks, struct binder_installs_bpf *si,
+			struct binder_locks_bpf *sl)
+{
+	attach_rust_fn(ks, si->progs.rust_install_start, "use_page_slow", "rust_binder", 0,
+		       &si->links.rust_install_start);
+	attach_rust_fn(ks, si->progs.rust_install_end, "use_page_slow", "rust_binder", 1,
+		       &si->links.rust_install_end);
+	attach_rust_fn(ks, si->progs.rust_shrink_start, "rust_shrink_free_page", NULL, 0,
+		       &si->links.rust_shrink_start);
+	attach_rust_fn(ks, si->progs.rust_shrink_end, "rust_shrink_free_page", NULL, 1,
+		       &si->links.rust_shrink_end);
+	attach_rust_fn(ks, sl->progs.rust_binder_mmap, "rust_binder_mmap", "rust_binder", 0,
+		       &sl->links.rust_binder_mmap);
 }
 
 static int libbpf_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -230,7 +302,7 @@ static int setup(const struct options *o, const struct ksyms *ks,
 {
 	struct ranges r;
 
-	if (find_ranges(ks, o->module, &r))
+	if (find_ranges(ks, o->module, o->rust, &r))
 		return 1;
 	*si = binder_installs_bpf__open();
 	*sl = binder_locks_bpf__open();
@@ -250,6 +322,8 @@ static int setup(const struct options *o, const struct ksyms *ks,
 	(*si)->rodata->binder_mms_only = o->mmap == MMAP_BINDER;
 	(*sl)->rodata->target_tgid = o->tgid;
 	(*sl)->rodata->target_cgroup = o->cgroup;
+	(*sl)->rodata->rust_driver = o->rust;
+	driver_programs(o, *si, *sl);
 	if (!per_acquisition(o)) {
 		bpf_program__set_autoload((*si)->progs.lock_start, false);
 		bpf_program__set_autoload((*si)->progs.lock_acquired, false);
@@ -258,6 +332,8 @@ static int setup(const struct options *o, const struct ksyms *ks,
 	if (o->mmap == MMAP_OFF || (o->no_contention && o->mmap != MMAP_BINDER)) {
 		bpf_program__set_autoload((*sl)->progs.binder_mmap, false);
 		bpf_program__set_autoload((*sl)->progs.binder_vma_close, false);
+		bpf_program__set_autoload((*sl)->progs.rust_binder_mmap, false);
+		bpf_program__set_autoload((*sl)->progs.mm_exit, false);
 	}
 	if (o->no_contention) {
 		bpf_program__set_autoload((*sl)->progs.new_buf, false);
@@ -268,16 +344,22 @@ static int setup(const struct options *o, const struct ksyms *ks,
 	if (o->no_txn) {
 		bpf_program__set_autoload((*sl)->progs.transaction, false);
 		bpf_program__set_autoload((*sl)->progs.transaction_received, false);
+		bpf_program__set_autoload((*sl)->progs.rust_transaction, false);
+		bpf_program__set_autoload((*sl)->progs.rust_transaction_received, false);
 	}
-	/* binder_locks first: binder_installs shares its binder_mms map. */
+	/* binder_locks first: binder_installs shares its binder_mms and
+	 * rust_installing maps. */
 	if (binder_locks_bpf__load(*sl) ||
 	    bpf_map__reuse_fd((*si)->maps.binder_mms, bpf_map__fd((*sl)->maps.binder_mms)) ||
+	    bpf_map__reuse_fd((*si)->maps.rust_installing, bpf_map__fd((*sl)->maps.rust_installing)) ||
 	    binder_installs_bpf__load(*si))
 		return err("cannot load the BPF programs (root and a BTF kernel needed; "
 			   "BINDER_INSTALLS_DEBUG=1 shows libbpf's log)");
 	if (binder_installs_bpf__attach(*si) || binder_locks_bpf__attach(*sl))
 		return err("cannot attach to the binder, mmap_lock and lock tracepoints: %s",
 			   strerror(errno));
+	if (o->rust)
+		attach_rust(ks, *si, *sl);
 	return 0;
 }
 
@@ -293,8 +375,12 @@ int main(int argc, char **argv)
 
 	if (parse(argc, argv, &o))
 		return 2;
-	if (stat("/sys/kernel/tracing/events/binder", &st))
-		return err("binder tracepoints not found in /sys/kernel/tracing/events (is the binder module loaded?)");
+	/* The C driver's tracepoints, or Rust binder's (7.2, built in). */
+	if (stat("/sys/kernel/tracing/events/binder", &st)) {
+		if (stat("/sys/kernel/tracing/events/rust_binder", &st))
+			return err("binder tracepoints not found in /sys/kernel/tracing/events (is the binder module loaded?)");
+		o.rust = 1;
+	}
 	rc = ksyms_load(&ks);
 	if (rc) {
 		rc = err("cannot read /proc/kallsyms: %s (root needed)", strerror(-rc));

@@ -12,6 +12,11 @@
  *  - transaction latency from binder_transaction and
  *    binder_transaction_received: queueing per sync/one-way/reply and the
  *    client's synchronous round trip.
+ * On Rust binder (rust_driver): its mm_lock mutex, contended while the task
+ * is in use_page_slow (rust_installing, the only mutex an install takes);
+ * binder mms from its mmap (a mangled name the loader attaches by) until
+ * exit_mmap (its vmas have no close); the rust_binder tracepoints, whose
+ * transaction fields are the C driver's.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -27,6 +32,8 @@
 #define LCB_F_READ (1U << 1)
 #define LCB_F_WRITE (1U << 2)
 #define LCB_F_MUTEX (1U << 5)
+
+const volatile bool rust_driver = false;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -132,6 +139,23 @@ int BPF_KPROBE(binder_mmap, void *filp, struct vm_area_struct *vma)
 	return 0;
 }
 
+SEC("kprobe")
+int BPF_KPROBE(rust_binder_mmap, void *filp, struct vm_area_struct *vma)
+{
+	remember(&binder_mms, (__u64)BPF_CORE_READ(vma, vm_mm));
+	return 0;
+}
+
+/* Rust binder's vmas have no close: a binder mm is forgotten when it goes. */
+SEC("kprobe/exit_mmap")
+int BPF_KPROBE(mm_exit, struct mm_struct *mm)
+{
+	__u64 key = (__u64)mm;
+
+	bpf_map_delete_elem(&binder_mms, &key);
+	return 0;
+}
+
 SEC("kprobe/binder_vma_close")
 int BPF_KPROBE(binder_vma_close, struct vm_area_struct *vma)
 {
@@ -153,6 +177,8 @@ int BPF_PROG(contention_begin, void *lock, unsigned int flags)
 		return 0;
 	if (bpf_map_lookup_elem(&allocs, &addr)) {
 		w.cls = flags & LCB_F_MUTEX ? BL_ALLOC_MUTEX : BL_ALLOC_SPIN;
+	} else if (rust_driver && (flags & LCB_F_MUTEX) && bpf_map_lookup_elem(&rust_installing, &id)) {
+		w.cls = BL_RUST_MM_LOCK;
 	} else {
 		__u64 mm = addr - bpf_core_field_offset(struct mm_struct, mmap_lock);
 
@@ -191,8 +217,7 @@ int BPF_PROG(contention_end, void *lock, int ret)
 
 /* ---- transactions ---- */
 
-SEC("tp/binder/binder_transaction")
-int transaction(struct binder_transaction_ctx *ctx)
+static __always_inline int on_transaction(struct binder_transaction_ctx *ctx)
 {
 	__u64 id = bpf_get_current_pid_tgid();
 	struct txn t = { bpf_ktime_get_ns(), BL_TXN_SYNC_QUEUE };
@@ -210,8 +235,7 @@ int transaction(struct binder_transaction_ctx *ctx)
 	return 0;
 }
 
-SEC("tp/binder/binder_transaction_received")
-int transaction_received(struct binder_received_ctx *ctx)
+static __always_inline int on_received(struct binder_received_ctx *ctx)
 {
 	__u64 id = bpf_get_current_pid_tgid(), now = bpf_ktime_get_ns(), *start;
 	__s32 dbg = ctx->debug_id;
@@ -230,6 +254,30 @@ int transaction_received(struct binder_received_ctx *ctx)
 	}
 	bpf_map_delete_elem(&txns, &dbg);
 	return 0;
+}
+
+SEC("tp/binder/binder_transaction")
+int transaction(struct binder_transaction_ctx *ctx)
+{
+	return on_transaction(ctx);
+}
+
+SEC("tp/binder/binder_transaction_received")
+int transaction_received(struct binder_received_ctx *ctx)
+{
+	return on_received(ctx);
+}
+
+SEC("tp/rust_binder/binder_transaction")
+int rust_transaction(struct binder_transaction_ctx *ctx)
+{
+	return on_transaction(ctx);
+}
+
+SEC("tp/rust_binder/binder_transaction_received")
+int rust_transaction_received(struct binder_received_ctx *ctx)
+{
+	return on_received(ctx);
 }
 
 char LICENSE[] SEC("license") = "GPL";

@@ -13,6 +13,7 @@ enum bl_class {
 	BL_ALLOC_MUTEX,		/* ... as a mutex (the series, patch 1) */
 	BL_MMAP_READ,		/* a binder process's mmap_lock, waiting to read */
 	BL_MMAP_WRITE,		/* ... waiting to write */
+	BL_RUST_MM_LOCK,	/* Rust binder's per-process mm_lock mutex (installs) */
 	BL_CLASSES,
 };
 

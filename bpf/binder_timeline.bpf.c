@@ -93,28 +93,89 @@ int BPF_KPROBE(binder_vma_close, struct vm_area_struct *vma)
 	return 0;
 }
 
-SEC("tp/binder/binder_alloc_page_start")
-int install_start(struct binder_page_ctx *ctx)
+/* Rust binder's mmap (a mangled name: attached by the loader); its vmas
+ * have no close, so a binder mm is forgotten when it goes. */
+SEC("kprobe")
+int BPF_KPROBE(rust_binder_mmap, void *filp, struct vm_area_struct *vma)
+{
+	__u64 mm = (__u64)BPF_CORE_READ(vma, vm_mm);
+	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
+
+	bpf_map_update_elem(&mms, &mm, &tgid, BPF_ANY);
+	return 0;
+}
+
+SEC("kprobe/exit_mmap")
+int BPF_KPROBE(mm_exit, struct mm_struct *mm)
+{
+	__u64 key = (__u64)mm;
+
+	bpf_map_delete_elem(&mms, &key);
+	return 0;
+}
+
+static __always_inline int on_install_start(__u32 page, __s32 proc)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid(), one = 1;
 	__u64 now = bpf_ktime_get_ns();
 
 	bpf_map_update_elem(&installing, &tid, &one, BPF_ANY);
 	if (in_window(now))
-		emit(TL_INSTALL_START, (__u32)ctx->page_index, ctx->proc, 0, 0, now);
+		emit(TL_INSTALL_START, page, proc, 0, 0, now);
 	return 0;
 }
 
-SEC("tp/binder/binder_alloc_page_end")
-int install_end(struct binder_page_ctx *ctx)
+static __always_inline int on_install_end(__u32 page, __s32 proc)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	__u64 now = bpf_ktime_get_ns();
 
 	if (in_window(now))
-		emit(TL_INSTALL_END, (__u32)ctx->page_index, ctx->proc, 0, 0, now);
+		emit(TL_INSTALL_END, page, proc, 0, 0, now);
 	bpf_map_delete_elem(&installing, &tid);
 	return 0;
+}
+
+SEC("tp/binder/binder_alloc_page_start")
+int install_start(struct binder_page_ctx *ctx)
+{
+	return on_install_start((__u32)ctx->page_index, ctx->proc);
+}
+
+SEC("tp/binder/binder_alloc_page_end")
+int install_end(struct binder_page_ctx *ctx)
+{
+	return on_install_end((__u32)ctx->page_index, ctx->proc);
+}
+
+/* Rust binder (no page tracepoints): the loader attaches these to
+ * ShrinkablePageRange::use_page_slow by the name it finds in kallsyms. The
+ * receiver is not known there (proc 0); the page index is the second
+ * argument (the end repeats the start's page: kept per thread). */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 10240);
+	__type(key, __u32);
+	__type(value, __u32);
+} rust_page SEC(".maps");
+
+SEC("kprobe")
+int BPF_KPROBE(rust_install_start, void *range, unsigned long index)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid(), page = (__u32)index;
+
+	bpf_map_update_elem(&rust_page, &tid, &page, BPF_ANY);
+	return on_install_start(page, 0);
+}
+
+SEC("kretprobe")
+int BPF_KRETPROBE(rust_install_end)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid(), *page = bpf_map_lookup_elem(&rust_page, &tid);
+	__u32 p = page ? *page : 0;
+
+	bpf_map_delete_elem(&rust_page, &tid);
+	return on_install_end(p, 0);
 }
 
 /* A lock event of a binder process's mm inside the window. */
@@ -151,8 +212,7 @@ int lock_released(struct trace_event_raw_mmap_lock *ctx)
 	return lock_event(TL_LOCK_RELEASED, BPF_CORE_READ(ctx, mm), BPF_CORE_READ(ctx, write), 0);
 }
 
-SEC("tp/binder/binder_transaction")
-int transaction(struct binder_transaction_ctx *ctx)
+static __always_inline int on_transaction(struct binder_transaction_ctx *ctx)
 {
 	__u64 now = bpf_ktime_get_ns();
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
@@ -169,8 +229,7 @@ int transaction(struct binder_transaction_ctx *ctx)
 	return 0;
 }
 
-SEC("tp/binder/binder_transaction_received")
-int transaction_received(struct binder_received_ctx *ctx)
+static __always_inline int on_received(struct binder_received_ctx *ctx)
 {
 	__u64 now = bpf_ktime_get_ns();
 	__s32 dbg = ctx->debug_id;
@@ -182,6 +241,30 @@ int transaction_received(struct binder_received_ctx *ctx)
 	if (in_window(now))
 		emit(TL_TXN_REPLIED, 0, 0, 0, 0, now);
 	return 0;
+}
+
+SEC("tp/binder/binder_transaction")
+int transaction(struct binder_transaction_ctx *ctx)
+{
+	return on_transaction(ctx);
+}
+
+SEC("tp/binder/binder_transaction_received")
+int transaction_received(struct binder_received_ctx *ctx)
+{
+	return on_received(ctx);
+}
+
+SEC("tp/rust_binder/binder_transaction")
+int rust_transaction(struct binder_transaction_ctx *ctx)
+{
+	return on_transaction(ctx);
+}
+
+SEC("tp/rust_binder/binder_transaction_received")
+int rust_transaction_received(struct binder_received_ctx *ctx)
+{
+	return on_received(ctx);
 }
 
 char LICENSE[] SEC("license") = "GPL";

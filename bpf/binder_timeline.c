@@ -15,6 +15,7 @@
 
 #include "binder_timeline.h"
 #include "binder_timeline.skel.h"
+#include "ksyms.h"
 #include "loader.h"
 
 #include <errno.h>
@@ -360,6 +361,70 @@ static int write_trace(const struct tl_options *o, const struct recording *r, ui
 	return out_close(&out, 1);
 }
 
+/* Loads the programs of the kernel's driver (the C driver's tracepoints, or
+ * Rust binder's, whose page installs and mmap have only mangled functions,
+ * attached here by the names kallsyms has); NULL when that fails (said). */
+static struct binder_timeline_bpf *load(int rust)
+{
+	struct binder_timeline_bpf *skel = binder_timeline_bpf__open();
+	struct bpf_program *c_only[] = { NULL, NULL, NULL, NULL, NULL, NULL };
+	struct bpf_program *rust_only[] = { NULL, NULL, NULL, NULL, NULL, NULL };
+	struct ksyms ks = { 0 };
+	const char *fn;
+
+	if (!skel) {
+		err("cannot open the BPF programs: %s", strerror(errno));
+		return NULL;
+	}
+	c_only[0] = skel->progs.binder_mmap, c_only[1] = skel->progs.binder_vma_close;
+	c_only[2] = skel->progs.install_start, c_only[3] = skel->progs.install_end;
+	c_only[4] = skel->progs.transaction, c_only[5] = skel->progs.transaction_received;
+	rust_only[0] = skel->progs.rust_binder_mmap, rust_only[1] = skel->progs.mm_exit;
+	rust_only[2] = skel->progs.rust_install_start, rust_only[3] = skel->progs.rust_install_end;
+	rust_only[4] = skel->progs.rust_transaction;
+	rust_only[5] = skel->progs.rust_transaction_received;
+	for (int i = 0; i < 6; i++) {
+		bpf_program__set_autoload(c_only[i], !rust);
+		bpf_program__set_autoload(rust_only[i], rust);
+	}
+	if (binder_timeline_bpf__load(skel)) {
+		err("cannot load the BPF programs (root and a BTF kernel needed)");
+		goto fail;
+	}
+	if (binder_timeline_bpf__attach(skel)) {
+		err("cannot attach to binder's and mmap_lock's tracepoints: %s", strerror(errno));
+		goto fail;
+	}
+	if (!rust)
+		return skel;
+	if (ksyms_load(&ks)) {
+		err("cannot read /proc/kallsyms (root needed)");
+		goto fail;
+	}
+	fn = ksyms_rust_fn(&ks, "rust_binder", "use_page_slow");
+	if (fn) {
+		skel->links.rust_install_start = bpf_program__attach_kprobe(skel->progs.rust_install_start, false, fn);
+		skel->links.rust_install_end = bpf_program__attach_kprobe(skel->progs.rust_install_end, true, fn);
+	}
+	if (!fn || !skel->links.rust_install_start || !skel->links.rust_install_end)
+		fprintf(stderr, "binder-timeline: warning: no probe on Rust binder's use_page_slow "
+				"(a kernel needs CONFIG_KPROBE_EVENTS_ON_NOTRACE=y for kprobes on Rust "
+				"code): the timeline has no installs\n");
+	fn = ksyms_rust_fn(&ks, "rust_binder", "rust_binder_mmap");
+	if (fn)
+		skel->links.rust_binder_mmap = bpf_program__attach_kprobe(skel->progs.rust_binder_mmap, false, fn);
+	ksyms_free(&ks);
+	if (!skel->links.rust_binder_mmap) {
+		err("cannot probe Rust binder's rust_binder_mmap (kprobes on Rust code need "
+		    "CONFIG_KPROBE_EVENTS_ON_NOTRACE=y): no binder process would be seen");
+		goto fail;
+	}
+	return skel;
+fail:
+	binder_timeline_bpf__destroy(skel);
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
 	struct binder_timeline_bpf *skel = NULL;
@@ -374,15 +439,13 @@ int main(int argc, char **argv)
 
 	if (parse(argc, argv, &o))
 		return 2;
-	if (stat("/sys/kernel/tracing/events/binder", &st))
+	/* The C driver's tracepoints, or Rust binder's (7.2, built in). */
+	if (stat("/sys/kernel/tracing/events/binder", &st) &&
+	    stat("/sys/kernel/tracing/events/rust_binder", &st))
 		return err("binder tracepoints not found in /sys/kernel/tracing/events (no binder?)");
-	skel = binder_timeline_bpf__open_and_load();
+	skel = load(stat("/sys/kernel/tracing/events/binder", &st) != 0);
 	if (!skel)
-		return err("cannot load the BPF programs (root and a BTF kernel needed)");
-	if (binder_timeline_bpf__attach(skel)) {
-		rc = err("cannot attach to binder's and mmap_lock's tracepoints: %s", strerror(errno));
-		goto cleanup;
-	}
+		return 1;
 	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, &rec, NULL);
 	if (!rb) {
 		rc = err("cannot open the ring buffer: %s", strerror(errno));

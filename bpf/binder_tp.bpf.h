@@ -1,7 +1,8 @@
 /* binder_tp.bpf.h - the layouts of binder's own tracepoints that the BPF
  * programs read. A module's tracepoints have no BTF, so these come from
  * their format files (/sys/kernel/tracing/events/binder/NAME/format), the
- * same on 6.1, 6.12 and 7.2 for the fields used here. */
+ * same on 6.1, 6.12 and 7.2 for the fields used here, and for Rust binder's
+ * binder_transaction(_received) in events/rust_binder/ on 7.2. */
 #ifndef BINDERBENCH_BINDER_TP_BPF_H
 #define BINDERBENCH_BINDER_TP_BPF_H
 

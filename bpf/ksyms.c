@@ -131,7 +131,27 @@ int ksyms_module_range(const struct ksyms *ks, const char *mod, uint64_t *lo, ui
 	return 0;
 }
 
-int ksyms_builtin_range(const struct ksyms *ks, const char *prefix, uint64_t *lo, uint64_t *hi)
+/* A mangled Rust identifier as it appears in a symbol: its length, then
+ * itself (both manglings), e.g. "11rust_binder". */
+static void rust_ident(char *buf, size_t size, const char *ident)
+{
+	snprintf(buf, size, "%zu%s", strlen(ident), ident);
+}
+
+/* Whether vmlinux symbol s belongs to the driver: a C prefix, or (rust) a
+ * Rust crate's identifier anywhere in the mangled name. */
+static int in_driver(const struct ksym *s, const char *match, int rust)
+{
+	if (s->module[0] || strstr(s->name, ".cold"))
+		return 0;
+	if (rust)
+		return (!strncmp(s->name, "_R", 2) || !strncmp(s->name, "_ZN", 3)) &&
+		       strstr(s->name, match) != NULL;
+	return !strncmp(s->name, match, strlen(match));
+}
+
+static int driver_range(const struct ksyms *ks, const char *match, int rust, uint64_t *lo,
+			uint64_t *hi)
 {
 	const uint64_t gap = 1u << 20;
 	size_t best_n = 0, run_n = 0, last = 0;
@@ -140,7 +160,7 @@ int ksyms_builtin_range(const struct ksyms *ks, const char *prefix, uint64_t *lo
 	for (size_t i = 0; i < ks->n; i++) {
 		const struct ksym *s = &ks->syms[i];
 
-		if (s->module[0] || strncmp(s->name, prefix, strlen(prefix)) || strstr(s->name, ".cold"))
+		if (!in_driver(s, match, rust))
 			continue;
 		if (!run_n || s->addr - prev >= gap) {
 			run_lo = s->addr;
@@ -164,4 +184,51 @@ int ksyms_builtin_range(const struct ksyms *ks, const char *prefix, uint64_t *lo
 		}
 	}
 	return 0;
+}
+
+int ksyms_builtin_range(const struct ksyms *ks, const char *prefix, uint64_t *lo, uint64_t *hi)
+{
+	return driver_range(ks, prefix, 0, lo, hi);
+}
+
+int ksyms_rust_crate_range(const struct ksyms *ks, const char *crate, uint64_t *lo, uint64_t *hi)
+{
+	char id[128];
+
+	rust_ident(id, sizeof(id), crate);
+	return driver_range(ks, id, 1, lo, hi);
+}
+
+const char *ksyms_rust_fn(const struct ksyms *ks, const char *crate, const char *fn)
+{
+	char cid[128], fid[128];
+	const char *found = NULL;
+	size_t flen;
+
+	rust_ident(cid, sizeof(cid), crate);
+	rust_ident(fid, sizeof(fid), fn);
+	flen = strlen(fid);
+	for (size_t i = 0; i < ks->n; i++) {
+		const struct ksym *s = &ks->syms[i];
+		size_t len = strlen(s->name);
+		const char *at;
+
+		if (!in_driver(s, cid, 1))
+			continue;
+		/* v0: the path's last identifier ends the name; legacy: it is
+		 * followed by the hash, "17h<16 hex digits>E". */
+		at = len >= flen ? s->name + len - flen : NULL;
+		if (!(at && !strcmp(at, fid)) &&
+		    !(len >= flen + 20 && !strncmp(s->name + len - flen - 20, fid, flen) &&
+		      !strncmp(s->name + len - 20, "17h", 3)))
+			continue;
+		if (found && strcmp(found, s->name)) {
+			errno = ENOTUNIQ;
+			return NULL;
+		}
+		found = s->name;
+	}
+	if (!found)
+		errno = ENOENT;
+	return found;
 }

@@ -35,5 +35,13 @@ int ksyms_module_range(const struct ksyms *ks, const char *mod, uint64_t *lo, ui
  * (its objects are linked together; cold and init text lie elsewhere), to
  * the symbol after its last. Returns 0, or -ENOENT. */
 int ksyms_builtin_range(const struct ksyms *ks, const char *prefix, uint64_t *lo, uint64_t *hi);
+/* The same for a Rust crate built into vmlinux: the functions whose
+ * mangled names (v0 or legacy) name the crate, e.g. "rust_binder". */
+int ksyms_rust_crate_range(const struct ksyms *ks, const char *crate, uint64_t *lo, uint64_t *hi);
+/* The mangled name of the one function of crate (built in) whose path
+ * ends in fn, e.g. ("rust_binder", "use_page_slow"): Rust names are not
+ * stable, so the instruments look them up at run time. Returns the name, or
+ * NULL with errno ENOENT (none) or ENOTUNIQ (several). */
+const char *ksyms_rust_fn(const struct ksyms *ks, const char *crate, const char *fn);
 
 #endif

@@ -20,6 +20,7 @@ struct options {
 	const char *csv, *keyed, *stacks, *hists, *module;
 	enum mmap_mode mmap;
 	int quiet, prog_stats, no_contention, no_txn;
+	int rust;	/* the kernel's binder is Linux's Rust driver */
 	char **command;
 };
 

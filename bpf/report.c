@@ -29,6 +29,7 @@ static const char *const counter_names[BI_COUNTERS] = {
 };
 static const char *const class_names[BL_CLASSES] = {
 	"alloc_lock_spin", "alloc_lock_mutex", "binder_mmap_lock_read", "binder_mmap_lock_write",
+	"rust_mm_lock",
 };
 static const char *const txn_names[BL_TXNS] = {
 	"txn_sync_round_trip", "txn_sync_queue", "txn_oneway_queue", "txn_reply_queue",
@@ -101,10 +102,17 @@ static void report_installs(struct reporter *rp, struct binder_installs_bpf *sk)
 {
 	int hfd = bpf_map__fd(sk->maps.hists);
 
-	printf("binder-installs:\n");
+	printf("binder-installs:%s\n", rp->o->rust ? " (Rust binder)" : "");
 	for (uint32_t c = 0; c < BI_COUNTERS; c++) {
 		uint64_t v = hist_percpu_sum(bpf_map__fd(sk->maps.counters), c, rp->ncpu, rp->vals);
 
+		/* Rust binder has no freelist events, and frees a page in the
+		 * same call that zaps it (counted as unmap_user): no row, never
+		 * a 0 that was not measured. */
+		if (rp->o->rust && (c == BI_LRU_ALLOC || c == BI_LRU_FREE || c == BI_UNMAP_KERNEL)) {
+			printf("  %-20s not measurable on Rust binder\n", counter_names[c]);
+			continue;
+		}
 		printf("  %-20s %llu\n", counter_names[c], (unsigned long long)v);
 		if (rp->csv)
 			fprintf(rp->csv, "%s,%llu,count\n", counter_names[c], (unsigned long long)v);
@@ -254,8 +262,15 @@ static void report_locks(struct reporter *rp, struct binder_locks_bpf *sk)
 
 	printf("binder-installs: lock contention and transactions:\n");
 	for (uint32_t c = 0; c < BL_CLASSES; c++) {
-		if (rp->o->mmap == MMAP_OFF && c >= BL_MMAP_READ)
+		if (rp->o->mmap == MMAP_OFF && (c == BL_MMAP_READ || c == BL_MMAP_WRITE))
 			continue;
+		/* Each driver's own lock: the other's is not there to measure. */
+		if (c == BL_RUST_MM_LOCK && !rp->o->rust)
+			continue;
+		if ((c == BL_ALLOC_SPIN || c == BL_ALLOC_MUTEX) && rp->o->rust) {
+			printf("  %s: not measurable on Rust binder\n", class_names[c]);
+			continue;
+		}
 		report_hist(rp, hfd, BL_HIST_LOCK(c), class_names[c]);
 		if (rp->csv && !rp->h.n)
 			fprintf(rp->csv, "%s_count,0,count\n", class_names[c]);

@@ -24,6 +24,17 @@ struct {
 	__type(value, __u32);
 } binder_mms SEC(".maps");
 
+/* Tasks inside Rust binder's ShrinkablePageRange::use_page_slow (its page
+ * install, which holds the process's mm_lock mutex throughout): written by
+ * binder_installs' kprobes, read by binder_locks' contention programs (one
+ * map at run time, as binder_mms). */
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, 10240);
+	__type(key, __u64);
+	__type(value, __u64);
+} rust_installing SEC(".maps");
+
 /* Adds one event of ns to the statistic at key, or only hold ns when hold
  * is not 0. */
 static __always_inline void stat_add(void *map, const void *key, __u64 ns, __u64 hold)

@@ -10,3 +10,13 @@ die() {
 }
 
 BB_RESULTS_HEADER="build_id,kernel,accel,vcpus,rep,benchmark,params,metric,value,unit,better"
+
+# The mangled name of the one function of Linux's Rust binder (crate
+# rust_binder, built in) whose path ends in NAME, from /proc/kallsyms (Rust
+# names are not stable: never written down). Fails when none or several.
+rust_binder_fn() {
+	_n=$(awk -v id="${#1}$1" '
+		$3 ~ /^_R/ && index($3, "11rust_binder") && substr($3, length($3) - length(id) + 1) == id { print $3 }
+	' /proc/kallsyms | sort -u)
+	[ -n "$_n" ] && [ "$(echo "$_n" | wc -l)" = 1 ] && echo "$_n"
+}

@@ -5,7 +5,8 @@
 # (a non-NULL return) and the fallbacks to mmap_lock (NULL). On a module
 # build with kmod/compat, binder_compat_lock_vma_under_rcu(); with binder
 # built in, the kernel's own lock_vma_under_rcu(), counting only the calls
-# whose stack passes through binder (the hist keyed by the stack). Needs T
+# whose stack passes through binder (the hist keyed by the stack; Rust
+# binder's frames are its crate's mangled names). Needs T
 # (tracefs) set.
 
 # vma_probe_find: sets VMA_FN and VMA_KEY; returns 1 when binder has no
@@ -14,7 +15,10 @@
 vma_probe_find() {
 	if grep -q ' binder_compat_lock_vma_under_rcu' /proc/kallsyms; then
 		VMA_FN=binder_linux:binder_compat_lock_vma_under_rcu VMA_KEY=common_pid
-	elif grep -q ' binder_alloc_free_page$' /proc/kallsyms && grep -q ' lock_vma_under_rcu$' /proc/kallsyms; then
+	elif grep -qE ' (binder_alloc_free_page|rust_shrink_free_page)$' /proc/kallsyms &&
+		grep -q ' lock_vma_under_rcu$' /proc/kallsyms; then
+		# built in: the C driver, or Linux's Rust binder (its installs
+		# and shrinker both use the per-VMA lock)
 		VMA_FN=lock_vma_under_rcu VMA_KEY=common_stacktrace
 	else
 		return 1
@@ -54,7 +58,7 @@ vma_probe_stop() {
 vma_probe_counts() {
 	for e in bb_vma_ok bb_vma_null; do
 		awk -v all="$([ "$VMA_KEY" = common_pid ] && echo 1 || echo 0)" '
-		/binder_/ { via = 1 }
+		/binder_|rust_binder|rust_shrink_/ { via = 1 }
 		/hitcount:/ {
 			for (i = 1; i < NF; i++) if ($i == "hitcount:" && (all || via)) n += $(i + 1)
 			via = 0
