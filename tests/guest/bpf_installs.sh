@@ -10,6 +10,11 @@
 # stack frame is symbolized, binder's with the module's name. Then the
 # cgroup filter: the same storm in a cgroup
 # is seen through -c of its cgroup and not through -c of an empty one.
+# On Linux's Rust binder (BB_BINDER_DRIVER=rust: kprobes on its mangled
+# functions, no page tracepoints) the reclaimed pages are its unmap_user
+# (a page zapped and freed in one call), the freelist and unmap_kernel
+# rows must be absent (not measurable, never 0), and its mm_lock mutex,
+# which serializes one process's installs, must show contention.
 # Usage (inside scripts/vm-run): bpf_installs.sh EXPECT BINDER_INSTALLS TRACE_INSTALLS INSTALL_STORM
 set -eu
 expect=$1 bi=$2 trace=$3 storm=$4
@@ -21,11 +26,21 @@ fail() {
 	exit 1
 }
 installs=$(bpf installs) writes=$(bpf mmap_install_write)
-echo "bpf_installs: BPF installs=$installs unmap_kernel=$(bpf unmap_kernel) install_writes=$writes;" \
+freed=unmap_kernel
+[ "${BB_BINDER_DRIVER:-c}" = c ] || freed=unmap_user
+echo "bpf_installs: BPF installs=$installs $freed=$(bpf $freed) install_writes=$writes;" \
 	"tracefs installs=$(tfs installs) reclaimed=$(tfs reclaimed) install_writes=$(tfs mmap_install_write)"
 [ "$installs" -gt 0 ] || fail "no installs counted"
 [ "$installs" = "$(tfs installs)" ] || fail "BPF counted $installs installs, tracefs $(tfs installs)"
-[ "$(bpf unmap_kernel)" = "$(tfs reclaimed)" ] || fail "reclaimed pages differ from tracefs"
+[ "$(bpf $freed)" = "$(tfs reclaimed)" ] || fail "reclaimed pages differ from tracefs ($(bpf $freed) vs $(tfs reclaimed))"
+if [ "${BB_BINDER_DRIVER:-c}" = rust ]; then
+	for m in lru_alloc lru_free unmap_kernel alloc_lock_spin_count alloc_lock_mutex_count; do
+		! grep -q "^$m," /tmp/bi.csv || fail "$m has a row on Rust binder, which cannot measure it"
+	done
+	mm=$(bpf rust_mm_lock_count)
+	echo "bpf_installs: Rust binder's mm_lock: ${mm:-0} contended waits"
+	[ "${mm:-0}" -gt 0 ] || fail "no mm_lock contention seen while 4 threads installed into one receiver"
+fi
 case $expect in
 write) [ "$writes" = "$installs" ] || fail "$writes mmap_lock writes by installs, want $installs" ;;
 vma) [ "$writes" = 0 ] || fail "$writes mmap_lock writes by installs, want 0" ;;
@@ -54,7 +69,7 @@ bad=$(grep -E '^    ' /tmp/stacks.txt | grep -vE '^    [A-Za-z_][A-Za-z0-9_.]*\+
 [ -z "$bad" ] || { cat /tmp/stacks.txt >&2; fail "unsymbolized contention frames: $bad"; }
 # Binder's frames name their module, or none when binder is built in.
 if [ "${BB_BINDER:-module}" = builtin ]; then
-	bad=$(grep -E '^    binder_' /tmp/stacks.txt | grep '\[' | head -n 3)
+	bad=$(grep -E '^    (binder_|_R)' /tmp/stacks.txt | grep '\[' | head -n 3)
 	[ -z "$bad" ] || { cat /tmp/stacks.txt >&2; fail "built-in binder's frames named a module: $bad"; }
 else
 	bad=$(grep -E '^    binder_' /tmp/stacks.txt | grep -v '\[binder_linux\]$' | head -n 3)
