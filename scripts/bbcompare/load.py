@@ -86,6 +86,9 @@ def read_hists(inputs, df):
 def label_builds(df):
     """Short build labels: the build name, with the kernel when names repeat."""
     parts = df["build_id"].str.split(":", expand=True)
+    # Linux's Rust binder exists only built in: its in-tree kernel's build
+    # "rust-builtin" is called rust (rust@7.2 in run-suite).
+    parts[1] = parts[1].str.replace(r"^(rust(-fix)?)-builtin$", r"\1", regex=True)
     df["build"] = parts[1]
     per_name = df.groupby("build")["build_id"].nunique()
     if (per_name > 1).any():

@@ -199,6 +199,9 @@ UPSTREAM_ROWS = [
      "installs' total mmap_lock read wait behind the reader (BPF), us", r"region_mb:256;"),
     ("mmap_holder", "bpf_install_latency_p99_us", "page-install latency p99 behind the reader (BPF), us",
      r"region_mb:256;"),
+    ("cold_install", "bpf_alloc_lock_mutex_count", "binder_alloc mutex: contended waits (BPF)", ""),
+    ("cold_install", "bpf_rust_mm_lock_count", "Rust binder's mm_lock: contended waits (BPF)", ""),
+    ("cold_install", "bpf_rust_mm_lock_p99_us", "Rust binder's mm_lock: wait p99 (BPF), us", ""),
 ]
 
 
@@ -214,10 +217,20 @@ def upstream_table(df, builds, leaks, le=None):
     series = df.groupby("build")["kernel"].first().map(kernel_series)
     if not any(v >= (6, 14) for v in series):
         return []
+    ids = df.groupby("build")["build_id"].first()
+    rust = [b for b in builds if is_rust(ids.get(b, ""))]
     lines = ["## Ours vs upstream", "",
              "Our implementation of the series on Debian 6.12 beside upstream's merged one (Debian "
              "sid's kernel, its stock module and our builds of it). Medians over repetitions of "
-             "the same storms in one run.", "",
+             "the same storms in one run.", ""]
+    if rust:
+        lines += ["Rust binder (" + ", ".join(short_label(b) for b in rust) + ": Linux 7.2's "
+                  "`drivers/android/binder/`, built in) has no page tracepoints: its installs and "
+                  "reclaims are counted by kprobes on its own functions, and its per-process `mm_lock` "
+                  "mutex, which serializes one receiver's installs, has rows of its own. \"n/m\": not "
+                  "measurable on that driver (never 0); an empty cell: the driver has no such thing.",
+                  ""]
+    lines += [
              "| what | " + " | ".join(short_label(b) for b in builds) + " |",
              "|---" * (len(builds) + 1) + "|"]
     for bench, metric, what, only in UPSTREAM_ROWS:
@@ -227,7 +240,17 @@ def upstream_table(df, builds, leaks, le=None):
         if g.empty:
             continue
         med = g.groupby("build")["value"].median()
-        lines.append(f"| {what} | " + " | ".join(fmt(med.get(b, float("nan")), ".4g") for b in builds) + " |")
+        # Rust binder's column: a metric its instruments cannot give is
+        # "n/m"; the C driver's alloc lock and Rust's mm_lock are each
+        # the other driver's nothing (empty).
+        c_only = metric.startswith("bpf_alloc_lock")
+
+        def cell(b):
+            v = med.get(b, float("nan"))
+            if v == v:
+                return fmt(v, ".4g")
+            return "n/m" if b in rust and not c_only else ""
+        lines.append(f"| {what} | " + " | ".join(cell(b) for b in builds) + " |")
     # The lock effect (pooled p99 receiver / decoy) of each holder, as in
     # the report's first section; "-" where a build lacks the pair.
     if le is not None and not le.empty:
@@ -252,6 +275,59 @@ def upstream_table(df, builds, leaks, le=None):
         for _, r in leaks.iterrows():
             verdict = words.get(r.get("verdict"), "not recorded")
             lines.append(f"| {short_label(r.build)} | {r.races} | {r.lookups} | {r.pages_held} | {verdict} |")
+    return lines + [""]
+
+
+# The installer sweep's rows: (metric, what, format).
+INSTALLER_ROWS = [
+    ("txn_per_s", "transactions/s", ".4g"),
+    ("p99_us", "transaction p99, us", ".4g"),
+    ("bpf_install_latency_p50_us", "install latency p50 (BPF), us", ".4g"),
+    ("bpf_install_latency_p99_us", "install latency p99 (BPF), us", ".4g"),
+    ("bpf_rust_mm_lock_count", "mm_lock contended waits (Rust)", ".4g"),
+    ("bpf_rust_mm_lock_p99_us", "mm_lock wait p99 (Rust), us", ".4g"),
+    ("bpf_alloc_lock_mutex_count", "alloc mutex contended waits (C series)", ".4g"),
+    ("bpf_mmap_install_write", "mmap_lock writes by installs", ".4g"),
+]
+
+
+def installer_table(df, builds):
+    """installer_sweep (run-suite --installers): one receiver, 1-8 installers."""
+    import re
+    sw = df[df.benchmark == "installer_sweep"]
+    if sw.empty:
+        return []
+    ids = df.groupby("build")["build_id"].first()
+    rust = {b for b in builds if is_rust(ids.get(b, ""))}
+    have = [b for b in builds if b in set(sw.build)]
+    threads = sorted({int(re.match(r"t=(\d+)", p).group(1)) for p in sw.params.unique()})
+    lines = ["## Installers into one receiver", "",
+             "Cold installs into one receiver by T concurrent client threads (as many server "
+             "loopers; binder's shrinker before every round; `run-suite --installers`). Timings "
+             "from untraced runs, install latency and lock waits from the same storm under "
+             "binder-installs. Medians over repetitions. Rust binder serializes one process's "
+             "installs on its `mm_lock` mutex; the C series installs concurrently (its "
+             "`alloc->mutex` covers the buffer allocation, not the install). \"n/m\": not measurable "
+             "on that driver; empty: the driver has no such lock.", "",
+             "| what | T | " + " | ".join(short_label(b) for b in have) + " |",
+             "|---|---" + "|---" * len(have) + "|"]
+    for metric, what, spec in INSTALLER_ROWS:
+        g = sw[sw.metric == metric]
+        if g.empty:
+            continue
+        for t in threads:
+            med = g[g.params.str.match(rf"t={t};")].groupby("build")["value"].median()
+
+            def cell(b):
+                v = med.get(b, float("nan"))
+                if v == v:
+                    return fmt(v, spec)
+                if metric.startswith("bpf_rust_") and b not in rust:
+                    return ""
+                if metric.startswith("bpf_alloc_lock") and b in rust:
+                    return ""
+                return "n/m"
+            lines.append(f"| {what} | {t} | " + " | ".join(cell(b) for b in have) + " |")
     return lines + [""]
 
 
@@ -312,9 +388,17 @@ def timeline_section(timelines):
 
 def binder_kind(build_id):
     """'built in' for an in-tree kernel's build (NAME-builtin, scripts/kernel-build)
-    or a kernel of your own with binder built in (builtin), else 'module'."""
+    or a kernel of your own with binder built in (builtin), 'built in (Rust)'
+    for Linux's Rust binder (rust-builtin), else 'module'."""
     name = build_id.split(":")[1]
+    if is_rust(build_id):
+        return "built in (Rust)"
     return "built in" if name == "builtin" or name.endswith("-builtin") else "module"
+
+
+def is_rust(build_id):
+    """Linux's Rust binder: kernel-build's rust or rust-fix, built in."""
+    return str(build_id).split(":")[1:2] in (["rust-builtin"], ["rust-fix-builtin"])
 
 
 def markdown(table, df, reference, inputs, leaks, le=None, aa=None, pair=None, timelines=()):
@@ -330,7 +414,7 @@ def markdown(table, df, reference, inputs, leaks, le=None, aa=None, pair=None, t
     lines += [""] + (section(le, builds, reference, pair) if le is not None else []) + \
         timeline_section(timelines) + \
         holder_table(df, builds, reference) + headline(table, reference, aa, pair[0] if pair else None) + \
-        upstream_table(df, builds, leaks, le) + priority_table(df)
+        upstream_table(df, builds, leaks, le) + installer_table(df, builds) + priority_table(df)
     lines += ["## All metrics", "", "Timings under TCG are emulated: compare the ratios inside one run, never absolute "
               "times across machines. Delta is the change of the median vs the reference; CI is a "
               f"95 % bootstrap interval of that delta ({BOOTSTRAP} resamples); p is a two-sided "
