@@ -368,6 +368,55 @@ class CompareTest(unittest.TestCase):
             f.write("build,n\nx,1\n")
         self.assert_error(self.run_compare(run, "--out", os.path.join(self.dir, "out")), "leak.csv")
 
+    def test_rust_binder_columns(self):
+        # Rust binder (kernel-build's rust-builtin) beside C builds: its label,
+        # "built in (Rust)", "n/m" where its instruments cannot measure (the
+        # receiver's installs, the C freelist), never an empty cell or 0;
+        # empty where the driver has no such lock (the C alloc mutex), and
+        # the C builds' cells empty on Rust's mm_lock rows.
+        run = os.path.join(self.dir, "run")
+        os.makedirs(run)
+        rows = []
+        holder = "kind:smaps_rollup;threads:2;size:16384;region_mb:256;gap_ms:1"
+        builds = (("6.12.117+deb12-amd64", "6.12.117+deb12-amd64:baseline:abc"),
+                  ("7.2.13+deb14-amd64", "7.2.13+deb14-amd64:stock:abc"),
+                  ("7.2.13-bbin-rust-4c5fcfb6", "7.2.13-bbin-rust-4c5fcfb6:rust-builtin:abc"))
+        for kernel, bid in builds:
+            rust = ":rust-builtin:" in bid
+            for rep in (1, 2, 3):
+                def add(bench, params, metric, value, unit="count", better="none"):
+                    rows.append([bid, kernel, "tcg", "2", str(rep), bench, params, metric,
+                                 str(value), unit, better])
+                add("mmap_holder", holder, "p99_us", 3000 + rep, "us", "lower")
+                add("mmap_holder", holder, "p50_us", 700 + rep, "us", "lower")
+                add("cold_install", "t=4", "installs", 500 + rep if rust else 270 + rep)
+                add("cold_install", "t=4", "mmap_install_write", 0)
+                if rust:
+                    add("cold_install", "t=4", "bpf_rust_mm_lock_count", 70 + rep)
+                else:
+                    add("mmap_holder", holder, "installs", 900 + rep)
+                    add("cold_install", "t=4", "bpf_alloc_lock_mutex_count", 60 + rep)
+                    add("cold_install", "t=4", "bpf_install_latency_p50_us", 30 + rep, "us", "lower")
+                for t in (1, 2):
+                    add("installer_sweep", f"t={t};reclaim", "txn_per_s", 1000 * t + rep, "1/s", "higher")
+                    if rust:
+                        add("installer_sweep", f"t={t};reclaim", "bpf_rust_mm_lock_count", 4 * (t - 1))
+                    else:
+                        add("installer_sweep", f"t={t};reclaim", "bpf_alloc_lock_mutex_count", 30 * (t - 1))
+        write_csv(os.path.join(run, "results.csv"), rows)
+        res = self.run_compare(run, "--out", os.path.join(self.dir, "out"), "--no-plots")
+        self.assertEqual(res.returncode, 0, res.stderr)
+        report = open(os.path.join(self.dir, "out", "report.md")).read()
+        self.assertIn("| rust@7.2.13 | `7.2.13-bbin-rust-4c5fcfb6:rust-builtin:abc` | built in (Rust) |", report)
+        self.assertIn("| smaps_rollup | 256 | rust@7.2 | ", report)
+        self.assertIn("| 0.70 | 3.00 | 1.00 | n/m |", report)
+        self.assertIn("| pages installed (traced cold_install run) | 272 | 502 | 272 |", report)
+        self.assertIn("| page-install latency p50 (BPF), us | 32 | n/m | 32 |", report)
+        self.assertIn("| binder_alloc mutex: contended waits (BPF) | 62 |  | 62 |", report)
+        self.assertIn("| Rust binder's mm_lock: contended waits (BPF) |  | 72 |  |", report)
+        self.assertIn("| mm_lock contended waits (Rust) | 2 |  | 4 |  |", report)
+        self.assertIn("| alloc mutex contended waits (C series) | 2 | 30 |  | 30 |", report)
+
     def test_priority_mix_beside_published(self):
         # 6.1 stock vs 6.12 stock per class, beside the published figures
         # read from scripts/data/published-priority-mix.csv.

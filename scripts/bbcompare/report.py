@@ -160,10 +160,15 @@ def holder_table(df, builds, reference):
              "Region 0 is the control without a holder; a *decoy* row is the same holder on "
              "another process with the same region (the lock effect's control). "
              "Medians over repetitions, ms; "
-             f"ratio = the build's p99 / {reference}'s.", "",
+             f"ratio = the build's p99 / {reference}'s; installs \"n/m\": not measurable on "
+             "that driver.", "",
              "| kind | region MiB | build | hold p50 (no traffic -> traffic) | txn p50 | txn p99 | "
              "p99 ratio | installs |", "|---|---|---|---|---|---|---|---|"]
     ref = med[med.build == reference].set_index(["kind", "region_mb"])
+    ids = df.groupby("build")["build_id"].first()
+    # Rust binder's installs per receiver cannot be counted (no per-process
+    # page counter or tracepoint): "n/m", never an empty cell or 0.
+    rust = {b for b in builds if is_rust(ids.get(b, ""))}
     for (kind, region), g in med.groupby(["kind", "region_mb"], sort=True):
         for b in builds:
             r = g[g.build == b]
@@ -175,7 +180,7 @@ def holder_table(df, builds, reference):
                 f"{fmt(r.idle_hold_p50_us / 1e3, '.2f')} -> {fmt(r.hold_p50_us / 1e3, '.2f')}"
             lines.append(f"| {kind} | {region} | {short_label(b)} | {hold} | {fmt(r.p50_us / 1e3, '.2f')} | "
                          f"{fmt(r.p99_us / 1e3, '.2f')} | {fmt(r.p99_us / base, '.2f')} | "
-                         f"{fmt(r.installs, '.0f')} |")
+                         f"{'n/m' if b in rust and r.installs != r.installs else fmt(r.installs, '.0f')} |")
     return lines + ["", "![transaction p99 vs hold time](mmap_holder_p99_vs_hold.png)", ""]
 
 
