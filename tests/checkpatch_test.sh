@@ -4,7 +4,7 @@
 # few listed with their reason in kmod/patches/checkpatch-exceptions), and every
 # cumulative prefix of the series builds (scripts/kmod-build all); so are
 # kmod/support/*.patch (test-only additions), the -unload builds and our
-# fixes of upstream (kmod/upstream-*/*.patch). No patch names an author or
+# fixes of upstream (kmod/upstream-*/*.patch, kmod/upstream-7.2/rust/). No patch names an author or
 # a sign-off: those are the submitter's to add.
 # Usage: checkpatch_test.sh KMOD_BUILD SOURCE_ROOT
 set -eu
@@ -22,7 +22,7 @@ trap 'rm -rf "$scratch"' EXIT
 cd "$scratch"
 exceptions=$root/kmod/patches/checkpatch-exceptions
 bad=0 n=0
-for p in $("$kmod_build" --series | awk '$1 ~ /^p[0-9]/ { print $2 }') $(cd "$root/kmod" && ls support/*.patch upstream-*/*.patch); do
+for p in $("$kmod_build" --series | awk '$1 ~ /^p[0-9]/ { print $2 }') $(cd "$root/kmod" && ls support/*.patch upstream-*/*.patch upstream-*/*/*.patch); do
 	n=$((n + 1))
 	case $p in support/* | upstream-*) f=$root/kmod/$p ;; *) f=$root/kmod/patches/$p ;; esac
 	# The patches carry no author or sign-off: the submitter adds theirs
