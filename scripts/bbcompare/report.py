@@ -187,6 +187,8 @@ def holder_table(df, builds, reference):
 # What "ours vs upstream" compares: (storm, metric, what, params regex).
 UPSTREAM_ROWS = [
     ("cold_install", "installs", "pages installed (traced cold_install run)", ""),
+    ("cold_install", "pages_distinct", "distinct pages installed (traced cold_install run)", ""),
+    ("cold_install", "reclaimed", "pages freed by binder's shrinker (traced cold_install run)", ""),
     ("cold_install", "races", "concurrent installs of one page (-EBUSY path)", ""),
     ("cold_install", "bpf_install_latency_p50_us", "page-install latency p50 (BPF), us", ""),
     ("cold_install", "bpf_install_latency_p99_us", "page-install latency p99 (BPF), us", ""),

@@ -29,6 +29,9 @@ fail() {
 [ "$(get unattributed)" = 0 ] || fail "some mmap_lock events had no stack trace"
 [ "$installs" -gt 0 ] || fail "the storm installed no pages"
 [ "$reclaimed" -gt 0 ] || fail "the shrinker reclaimed no pages"
+distinct=$(get pages_distinct)
+[ "$distinct" -gt 0 ] && [ "$distinct" -le "$installs" ] ||
+	fail "$distinct distinct pages counted for $installs installs"
 case $expect in
 write)
 	[ "$iw" = "$installs" ] || fail "expected one mmap_lock write per install: $installs installs, $iw writes"
@@ -48,4 +51,4 @@ vma | vma-reclaim)
 	;;
 *) fail "unknown expectation '$expect'" ;;
 esac
-echo "mmap_lock_writes: $BB_BUILD_ID: $installs installs, $iw mmap_lock writes and $ir reads from installs ($races races); $reclaimed reclaimed, $rr mmap_lock acquisitions from reclaim"
+echo "mmap_lock_writes: $BB_BUILD_ID: $installs installs, $iw mmap_lock writes and $ir reads from installs ($races races) of $distinct distinct pages; $reclaimed reclaimed, $rr mmap_lock acquisitions from reclaim"
