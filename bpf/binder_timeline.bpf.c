@@ -74,13 +74,20 @@ static __always_inline void emit(__u32 kind, __u32 arg, __u32 proc, __u64 mm, in
 	bpf_ringbuf_submit(e, 0);
 }
 
-SEC("kprobe/binder_mmap")
-int BPF_KPROBE(binder_mmap, void *filp, struct vm_area_struct *vma)
+/* A binder mapping was made: its mm is a binder process's, owned by the
+ * mapping task's process. */
+static __always_inline void remember_mm(struct vm_area_struct *vma)
 {
 	__u64 mm = (__u64)BPF_CORE_READ(vma, vm_mm);
 	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
 
 	bpf_map_update_elem(&mms, &mm, &tgid, BPF_ANY);
+}
+
+SEC("kprobe/binder_mmap")
+int BPF_KPROBE(binder_mmap, void *filp, struct vm_area_struct *vma)
+{
+	remember_mm(vma);
 	return 0;
 }
 
@@ -98,10 +105,7 @@ int BPF_KPROBE(binder_vma_close, struct vm_area_struct *vma)
 SEC("kprobe")
 int BPF_KPROBE(rust_binder_mmap, void *filp, struct vm_area_struct *vma)
 {
-	__u64 mm = (__u64)BPF_CORE_READ(vma, vm_mm);
-	__u32 tgid = bpf_get_current_pid_tgid() >> 32;
-
-	bpf_map_update_elem(&mms, &mm, &tgid, BPF_ANY);
+	remember_mm(vma);
 	return 0;
 }
 
