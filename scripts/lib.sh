@@ -99,7 +99,7 @@ bb_rust_root_dir() {
 	echo "$BB_CACHE/rust/root-$(echo "$BB_RUST_PACKAGES" | sha256sum | cut -c1-12)"
 }
 
-# Print the sid root's path, making it first when missing (about 7 minutes
+# Print the sid root's path, making it first when missing (3-7 minutes
 # and 2 GiB); dies with one line when it cannot be made.
 bb_rust_root() {
 	local root tmp start
@@ -110,7 +110,7 @@ bb_rust_root() {
 		mkdir -p "$BB_CACHE/rust"
 		tmp=$root.tmp
 		rm -rf "$tmp"
-		log "making the Rust toolchain: a Debian sid root by debootstrap (about 7 minutes, 2 GiB)"
+		log "making the Rust toolchain: a Debian sid root by debootstrap (3-7 minutes, 2 GiB)"
 		start=$(date +%s)
 		debootstrap --variant=minbase --include="${BB_RUST_PACKAGES// /,}" sid "$tmp" \
 			http://deb.debian.org/debian >"$BB_CACHE/rust/debootstrap.log" 2>&1 ||
