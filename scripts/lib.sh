@@ -36,22 +36,39 @@ bb_source_release() {
 	v=$(bb_source_version)
 	up=${v%%-*}
 	# Debian's bookworm backport of 6.12 names its ABI "<upstream>+deb12".
-	echo "${up}+deb12-amd64"
+	case ${BB_ARCH:-x86_64} in
+	arm64) echo "${up}+deb12-arm64" ;;
+	*) echo "${up}+deb12-amd64" ;;
+	esac
 }
 
 # A private apt configuration in the cache for one more Debian suite: its own
 # sources list, lists and archive directories; the machine's apt sources and
 # dpkg state are never touched. bb_private_apt NAME SUITE apt-get|apt-cache ARGS...
+# A NAME ending in -arm64 is a configuration for Debian's arm64 packages
+# (APT::Architecture only: the machine's dpkg architectures are not touched);
+# SUITE "bookworm" there also takes bookworm's updates and security suites
+# (where linux-source-6.12's releases come from) and source packages.
 bb_private_apt() {
-	local dir=$BB_CACHE/apt-$1 suite=$2 tool=$3
+	local name=$1 dir=$BB_CACHE/apt-$1 suite=$2 tool=$3 arch=amd64 key=/usr/share/keyrings/debian-archive-keyring.gpg
 	shift 3
+	case $name in *-arm64) arch=arm64 ;; esac
 	mkdir -p "$dir/etc" "$dir/lists/partial" "$dir/cache/archives/partial"
-	[ -f "$dir/etc/sources.list" ] ||
-		echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] http://deb.debian.org/debian $suite main" \
-			>"$dir/etc/sources.list"
+	if [ ! -f "$dir/etc/sources.list" ]; then
+		if [ "$arch" = arm64 ] && [ "$suite" = bookworm ]; then
+			cat >"$dir/etc/sources.list" <<-EOF
+				deb [signed-by=$key] http://deb.debian.org/debian bookworm main
+				deb [signed-by=$key] http://deb.debian.org/debian bookworm-updates main
+				deb [signed-by=$key] http://deb.debian.org/debian-security bookworm-security main
+				deb-src [signed-by=$key] http://deb.debian.org/debian bookworm main
+			EOF
+		else
+			echo "deb [signed-by=$key] http://deb.debian.org/debian $suite main" >"$dir/etc/sources.list"
+		fi
+	fi
 	"$tool" -o Dir::Etc::SourceList="$dir/etc/sources.list" -o Dir::Etc::SourceParts=/nonexistent \
 		-o Dir::State::Lists="$dir/lists" -o Dir::Cache="$dir/cache" \
-		-o Dir::State::status=/dev/null -o APT::Architecture=amd64 -o APT::Sandbox::User=root "$@"
+		-o Dir::State::status=/dev/null -o APT::Architecture="$arch" -o APT::Sandbox::User=root "$@"
 }
 
 # Refresh a private configuration's lists when older than 12 h; returns 1 when
@@ -203,6 +220,7 @@ bb_fetch_kernel() {
 	local rel=$1 dir tmp deb from=bookworm pkgs
 	dir=$(bb_kernel_dir "$rel")
 	[ -f "$dir/.complete" ] && return 0
+	case $rel in *-arm64) bb_fetch_arm64_kernel "$rel"; return ;; esac
 	mkdir -p "$BB_CACHE/kernels"
 	tmp=$(mktemp -d "$BB_CACHE/kernels/.fetch.XXXXXX")
 	pkgs="linux-image-$rel"
@@ -262,6 +280,59 @@ bb_fetch_kernel() {
 	rm -rf "$dir"
 	mv "$tmp/out" "$dir"
 	rm -rf "$tmp"
+}
+
+# Debian's arm64 kernel RELEASE (bookworm's, through the private arm64
+# configuration) into the cache, as bb_fetch_kernel leaves an x86 one, plus
+# headers/: its linux-headers (and -common) unpacked, for out-of-tree module
+# builds with the cross compiler. Their host tools are the machine's own
+# linux-kbuild of the same release (a dependency of the x86 headers), so the
+# headers' scripts/ and tools/ links point there, and the arch tree's
+# Makefile includes the unpacked -common tree instead of /usr/src's.
+bb_fetch_arm64_kernel() {
+	local rel=$1 dir tmp deb pkgs common kb
+	dir=$(bb_kernel_dir "$rel")
+	kb=/usr/lib/linux-kbuild-${rel%-arm64}
+	[ -d "$kb/scripts" ] || die "linux-kbuild-${rel%-arm64} (the host tools of $rel's headers) is not installed; run scripts/setup"
+	mkdir -p "$BB_CACHE/kernels"
+	tmp=$(mktemp -d "$BB_CACHE/kernels/.fetch.XXXXXX")
+	pkgs="linux-image-$rel"
+	bb_arch_apt arm64 apt-cache show "$pkgs" 2>/dev/null | grep -q '^Package:' || pkgs="$pkgs-unsigned"
+	common=linux-headers-${rel%-arm64}-common
+	log "fetching $pkgs, linux-headers-$rel and $common (Debian bookworm, arm64) into $dir"
+	if ! (cd "$tmp" && bb_arch_apt arm64 apt-get download "$pkgs" "linux-headers-$rel" "$common" >download.log 2>&1); then
+		local why
+		why=$(grep -m1 -E '^E:' "$tmp/download.log" 2>/dev/null || echo "E: not published (any more?)")
+		rm -rf "$tmp"
+		die "cannot download arm64 kernel $rel from Debian bookworm (${why#E: }); scripts/setup --arch arm64 refreshes the package lists"
+	fi
+	for deb in "$tmp"/*.deb; do
+		dpkg-deb -x "$deb" "$tmp/root" || { rm -rf "$tmp"; die "cannot unpack $deb"; }
+	done
+	mkdir -p "$tmp/out"
+	mv "$tmp/root/boot/vmlinuz-$rel" "$tmp/out/vmlinuz"
+	mv "$tmp/root/boot/config-$rel" "$tmp/out/config"
+	mv "$tmp/root/boot/System.map-$rel" "$tmp/out/System.map" 2>/dev/null || true
+	dpkg-deb -f "$tmp"/linux-image-*.deb Version >"$tmp/out/package-version"
+	depmod -b "$tmp/root" "$rel" || { rm -rf "$tmp"; die "depmod failed for $rel"; }
+	mv "$tmp/root/lib/modules/$rel" "$tmp/out/modules"
+	rm -f "$tmp/out/modules/build" "$tmp/out/modules/source"
+	mkdir -p "$tmp/out/headers/usr/lib"
+	mv "$tmp/root/usr/src" "$tmp/out/headers/usr/src"
+	ln -s "$kb" "$tmp/out/headers/usr/lib/$(basename "$kb")"
+	sed -i "s|^include /usr/src/|include $dir/headers/usr/src/|" "$tmp/out/headers/usr/src/linux-headers-$rel/Makefile"
+	touch "$tmp/out/.complete"
+	rm -rf "$dir"
+	mv "$tmp/out" "$dir"
+	rm -rf "$tmp"
+}
+
+# The kernel's own build-tree headers for out-of-tree modules.
+bb_kernel_headers() {
+	case $1 in
+	*-arm64) echo "$(bb_kernel_dir "$1")/headers/usr/src/linux-headers-$1" ;;
+	*) echo "/usr/src/linux-headers-$1" ;;
+	esac
 }
 
 # A kernel of your own: DIR holds an image (vmlinuz*, boot/vmlinuz-*, bzImage)
@@ -370,6 +441,23 @@ bb_build_tools() {
 		fi
 		ninja -C build >/dev/null || die "building the C tools failed (ninja -C build)"
 	) || exit 1
+}
+
+# Target architectures: BB_ARCH, cross compilers and static sysroots.
+source "$BB_ROOT/scripts/arch.sh"
+
+# bb_fold_gbench REPCSV REP: Google Benchmark JSON that a guest without
+# Python left beside a repetition's CSV (REP-NAME.gbench.json, see
+# scripts/guest/suite-storms) converted into its rows and appended; the JSON
+# files go. Fails when one does not convert.
+bb_fold_gbench() {
+	local csv=$1 rep=$2 j rows
+	for j in "${csv%.csv}"-*.gbench.json; do
+		[ -f "$j" ] || continue
+		rows=$(/usr/bin/python3 "$BB_ROOT/scripts/gbench_csv.py" "$j" "$rep") || return 1
+		echo "$rows" | tail -n +2 | cut -d, -f1-11 >>"$csv" || return 1
+		rm -f "$j"
+	done
 }
 
 # The header of the results CSV, defined once in scripts/guest/lib.sh.
