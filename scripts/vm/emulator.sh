@@ -74,6 +74,10 @@ bb_fetch_qemu() {
 # cached QEMU 10. Prints its path; dies with one line when there is none.
 bb_qemu_binary() {
 	local want=${1:-${BB_QEMU:-}} q=$BB_CACHE/qemu/current/bin/qemu-system-x86_64
+	if [ "${BB_ARCH:-x86_64}" = arm64 ]; then
+		q=$BB_CACHE/qemu/current-arm/bin/qemu-system-aarch64
+		[ -n "$want" ] || [ -x "$q" ] || die "QEMU 10's qemu-system-aarch64 is not in the cache ($q); run scripts/setup --arch arm64 (or pass --qemu PATH)"
+	fi
 	if [ -n "$want" ]; then
 		command -v "$want" >/dev/null 2>&1 || die "QEMU '$want' is not an executable"
 		command -v "$want"
@@ -86,4 +90,38 @@ bb_qemu_binary() {
 # "10.0.2" from a QEMU binary's --version, or "unknown".
 bb_qemu_version() {
 	"$1" --version 2>/dev/null | sed -n '1s/.*version \([0-9][0-9.]*\).*/\1/p' | grep . || echo unknown
+}
+
+# The arm64 guest's emulator: qemu-system-aarch64 of the same QEMU 10
+# (Debian's qemu-system-arm from bookworm-backports), unpacked beside the
+# x86 one into $BB_CACHE/qemu/<version>-arm; its libraries are the same as
+# the x86 one's (bb_fetch_qemu installs them). Prints the wrapper's path.
+bb_fetch_qemu_arm64() {
+	local x86 dir ver tmp missing_libs
+	x86=$(bb_fetch_qemu)
+	ver=$(cat "$(dirname "$(dirname "$x86")")/version")
+	dir=$BB_CACHE/qemu/${ver//[:~+]/_}-arm
+	if [ ! -f "$dir/.complete" ]; then
+		tmp=$(mktemp -d "$BB_CACHE/qemu/.fetch.XXXXXX")
+		if ! (cd "$tmp" && bb_private_apt backports "$BB_QEMU_SUITE" apt-get download "qemu-system-arm=$ver" \
+			>download.log 2>&1) || ! dpkg-deb -x "$tmp"/qemu-system-arm_*.deb "$tmp/root"; then
+			rm -rf "$tmp"
+			die "cannot download or unpack qemu-system-arm $ver from Debian $BB_QEMU_SUITE"
+		fi
+		mkdir -p "$tmp/bin"
+		cat >"$tmp/bin/qemu-system-aarch64" <<-EOW
+			#!/bin/sh
+			# QEMU $ver ($BB_QEMU_SUITE), unpacked by binderbench's scripts/setup --arch arm64.
+			exec "$dir/root/usr/bin/qemu-system-aarch64" -L "$(dirname "$(dirname "$x86")")/root/usr/share/qemu" "\$@"
+		EOW
+		chmod +x "$tmp/bin/qemu-system-aarch64"
+		echo "$ver" >"$tmp/version"
+		touch "$tmp/.complete"
+		rm -rf "$dir" "$tmp"/*.deb
+		mv "$tmp" "$dir"
+	fi
+	missing_libs=$(ldd "$dir/root/usr/bin/qemu-system-aarch64" 2>/dev/null | awk '/not found/ { print $1 }' | paste -sd' ' -)
+	[ -z "$missing_libs" ] || die "QEMU $ver (aarch64) lacks libraries: $missing_libs"
+	ln -sfn "$(basename "$dir")" "$BB_CACHE/qemu/current-arm"
+	echo "$dir/bin/qemu-system-aarch64"
 }

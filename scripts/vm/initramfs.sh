@@ -19,13 +19,22 @@ initramfs() {
 	local sum out tmp m deps f order=() modprobe
 	modprobe=$(command -v modprobe || echo /sbin/modprobe)
 	[ -x "$modprobe" ] || die "modprobe is missing (Debian kmod)"
-	sum=$( (echo "recipe 3: virtio_pci virtio_console 9pnet_virtio 9p"; cat "$BB_ROOT/scripts/guest/init" /bin/busybox "$kdir/package-version") | sha256sum | cut -c1-12)
+	# The guest's busybox: the host's, or (arm64) Debian's arm64
+	# busybox-static from the sysroot of scripts/cross-build, which is then
+	# the guest's whole userland (a standalone initramfs, see guest/init).
+	local busybox=/bin/busybox standalone=0
+	if [ "${BB_ARCH:-x86_64}" != x86_64 ]; then
+		busybox=$(bb_sysroot "$BB_ARCH")/bin/busybox standalone=1
+		[ -x "$busybox" ] || die "no $BB_ARCH busybox in the sysroot ($busybox)"
+	fi
+	sum=$( (echo "recipe 4: virtio_pci virtio_console 9pnet_virtio 9p standalone=$standalone"; cat "$BB_ROOT/scripts/guest/init" "$busybox" "$kdir/package-version") | sha256sum | cut -c1-12)
 	out=$BB_CACHE/initramfs/$rel-$sum.cpio.gz
 	if [ ! -f "$out" ]; then
 		mkdir -p "$BB_CACHE/initramfs"
 		tmp=$(mktemp -d "$BB_CACHE/initramfs/.x.XXXXXX")
 		mkdir -p "$tmp/root/bin" "$tmp/root/proc" "$tmp/root/dev" "$tmp/root/modules"
-		cp /bin/busybox "$tmp/root/bin/busybox"
+		cp "$busybox" "$tmp/root/bin/busybox"
+		[ "$standalone" = 0 ] || : >"$tmp/root/standalone"
 		cp "$BB_ROOT/scripts/guest/init" "$tmp/root/init"
 		chmod +x "$tmp/root/init"
 		# virtio's PCI transport and console are built in on 6.12 but

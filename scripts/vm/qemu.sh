@@ -6,22 +6,30 @@
 
 qemu_cmd() {
 	local acc=$1 run=$2 share_cwd=$3
-	local a=("$qemu_bin" -nodefaults -display none -no-reboot -no-user-config
+	# arm64: QEMU's "virt" board; pauth-impdef: the CPU's pointer
+	# authentication with QEMU's cheap hash instead of QARMA, which makes TCG
+	# much slower and changes nothing binder does.
+	local machine=() console=ttyS0 cpu=max
+	if [ "${arch:-x86_64}" = arm64 ]; then
+		machine=(-M virt) console=ttyAMA0 cpu=max,pauth-impdef=on
+	fi
+	local a=("$qemu_bin" "${machine[@]}" -nodefaults -display none -no-reboot -no-user-config
 		-smp "$smp" -m "$mem" -kernel "$kdir/vmlinuz" -initrd "$initrd"
-		-append "console=ttyS0 loglevel=7 panic=-1 sysrq_always_enabled rdinit=/init${kernel_args:+ $kernel_args}"
+		-append "console=$console loglevel=7 panic=-1 sysrq_always_enabled rdinit=/init${kernel_args:+ $kernel_args}"
 		-serial "file:$run/console.log"
 		-monitor "unix:${monitor:-$run/monitor.sock},server=on,wait=off"
 		-device virtio-serial-pci
 		-chardev "pipe,id=out,path=$run/hvc0" -device virtconsole,chardev=out
 		-chardev "pipe,id=err,path=$run/hvc1" -device virtconsole,chardev=err
-		-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap"
 		-virtfs "local,path=$run,mount_tag=bbrun,security_model=none")
+	[ "${arch:-x86_64}" != x86_64 ] ||
+		a+=(-virtfs "local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap")
 	[ "$share_cwd" = 1 ] && a+=(-virtfs "local,path=$cwd,mount_tag=bbcwd,security_model=none")
 	[ "$share_cwd" = 1 ] && [ -n "$root_share" ] &&
 		a+=(-virtfs "local,path=$root_share,mount_tag=bbroot,security_model=none,readonly=on")
 	case $acc in
 	kvm) a+=(-accel kvm -cpu host) ;;
-	tcg) a+=(-accel tcg,thread=multi -cpu max) ;;
+	tcg) a+=(-accel tcg,thread=multi -cpu "$cpu") ;;
 	esac
 	printf '%q ' "${a[@]}"
 }
