@@ -27,6 +27,10 @@ qemu_cmd() {
 	[ "$share_cwd" = 1 ] && a+=(-virtfs "local,path=$cwd,mount_tag=bbcwd,security_model=none")
 	[ "$share_cwd" = 1 ] && [ -n "$root_share" ] &&
 		a+=(-virtfs "local,path=$root_share,mount_tag=bbroot,security_model=none,readonly=on")
+	# --forward: a NIC on the user network, one host port forwarded in.
+	[ -z "${forward:-}" ] ||
+		a+=(-netdev "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:${forward%%:*}-:${forward#*:}"
+			-device virtio-net-pci,netdev=net0)
 	case $acc in
 	kvm) a+=(-accel kvm -cpu host) ;;
 	tcg) a+=(-accel tcg,thread=multi -cpu "$cpu") ;;
@@ -54,11 +58,12 @@ write_guest_files() {
 		else
 			printf 'BB_MODULE=\nBB_MODULE_ARGS=\n'
 		fi
+		printf 'BB_NET=%q\n' "$([ -n "${forward:-}" ] && echo 1)"
 		printf 'export BB_KERNEL=%q BB_BUILD=%q BB_BUILD_ID=%q BB_BINDER=%q BB_BINDER_DRIVER=%q BB_ACCEL=%q BB_SMP=%q BB_MEM=%q BB_BOOT_ATTEMPT=%q\n' \
 			"$rel" "$build" "$build_id" "${binder:-module}" "${driver:-c}" "$used_accel" "$smp" "$mem" "${attempt:-1}"
 		# The binder device and binderfs are the guest's own (stage 2).
 		env | grep -E '^(BB_|BINDERBENCH_|ASAN_|UBSAN_|LSAN_)' |
-			grep -vE '^BB_(KERNEL|BUILD|BUILD_ID|BINDER|ACCEL|SMP|MEM|CWD|MODULE|MODULE_ARGS|BOOT_ATTEMPT|BINDER_DEV|BINDER_DRIVER|BINDER_LOGS|BINDERFS|BINDERFS_CTL)=' |
+			grep -vE '^BB_(KERNEL|BUILD|BUILD_ID|BINDER|ACCEL|SMP|MEM|CWD|MODULE|MODULE_ARGS|BOOT_ATTEMPT|NET|BINDER_DEV|BINDER_DRIVER|BINDER_LOGS|BINDERFS|BINDERFS_CTL)=' |
 			while IFS='=' read -r k v; do printf 'export %s=%q\n' "$k" "$v"; done || true
 	} >"$run/env"
 	printf 'exec' >"$run/cmd"
