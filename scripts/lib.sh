@@ -143,6 +143,38 @@ bb_rust_root() {
 	echo "$root"
 }
 
+# A Debian sid root with adbd (Android's adb daemon; Debian has it in sid
+# only), made by debootstrap like the Rust toolchain's and keyed the same
+# way: the device that scripts/device-run's test talks real adb to is a
+# guest running this adbd (tests/guest/adbd_device.sh). Prints its path;
+# dies with one line when it cannot be made (no root, no debootstrap, sid
+# out of reach).
+BB_ADBD_PACKAGES="adbd"
+bb_adbd_root() {
+	local root tmp start
+	root=$BB_CACHE/adbd/root-$(echo "$BB_ADBD_PACKAGES" | sha256sum | cut -c1-12)
+	if [ ! -f "$root/.bb-version" ]; then
+		[ "$(id -u)" = 0 ] || die "the adbd root (Debian sid) is missing and only root can make it; run scripts/setup --adbd as root"
+		command -v debootstrap >/dev/null || die "debootstrap is missing: the adbd root cannot be made; run scripts/setup --adbd"
+		mkdir -p "$BB_CACHE/adbd"
+		tmp=$root.tmp
+		rm -rf "$tmp"
+		log "making the adbd root: a Debian sid root by debootstrap (2-4 minutes)"
+		start=$(date +%s)
+		debootstrap --variant=minbase --include="${BB_ADBD_PACKAGES// /,}" sid "$tmp" \
+			http://deb.debian.org/debian >"$BB_CACHE/adbd/debootstrap.log" 2>&1 ||
+			die "cannot make the adbd root (Debian sid; log: $BB_CACHE/adbd/debootstrap.log)"
+		chroot "$tmp" apt-get clean >/dev/null 2>&1 || true
+		echo "seconds=$(($(date +%s) - start)) size=$(du -sh "$tmp" | cut -f1)" >"$tmp/.bb-cost"
+		chroot "$tmp" dpkg-query -W -f='${Version}\n' adbd >"$tmp/.bb-version.tmp" ||
+			die "the sid root in $tmp has no adbd (log: $BB_CACHE/adbd/debootstrap.log)"
+		mv "$tmp/.bb-version.tmp" "$tmp/.bb-version"
+		rm -rf "$root"
+		mv "$tmp" "$root"
+	fi
+	echo "$root"
+}
+
 # One line a tool: the toolchain's versions as the root's tools print them.
 bb_rust_versions() {
 	local root=$1

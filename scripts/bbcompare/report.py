@@ -396,10 +396,15 @@ def timeline_section(timelines):
 def binder_kind(build_id):
     """'built in' for an in-tree kernel's build (NAME-builtin, scripts/kernel-build)
     or a kernel of your own with binder built in (builtin), 'built in (Rust)'
-    for Linux's Rust binder (rust-builtin), else 'module'."""
+    for Linux's Rust binder (rust-builtin), the host's or device's own binder
+    (run-suite --host, scripts/device-run), else 'module'."""
     name = build_id.split(":")[1]
     if is_rust(build_id):
         return "built in (Rust)"
+    # Host mode and device runs measure the binder a kernel ships, module or
+    # built in: the run's meta.json says which, the id does not.
+    if name in ("host", "device"):
+        return f"the {name}'s own"
     return "built in" if name == "builtin" or name.endswith("-builtin") else "module"
 
 

@@ -45,13 +45,15 @@ host_release() {
 	host_mount=
 }
 
-# host_build_id: RELEASE:host:HASH, HASH the first 12 hex digits of the
-# running kernel's GNU build id (/sys/kernel/notes), else of /proc/version.
+# host_build_id [NOTES VERSION RELEASE]: RELEASE:host:HASH, HASH the first
+# 12 hex digits of the running kernel's GNU build id (/sys/kernel/notes),
+# else of /proc/version; scripts/device-run passes a device's copies.
 host_build_id() {
-	local id
-	id=$(/usr/bin/python3 - <<'EOF' 2>/dev/null
+	local id notes=${1:-/sys/kernel/notes} version=${2:-/proc/version} rel=${3:-$(uname -r)}
+	id=$(/usr/bin/python3 - "$notes" <<'EOF' 2>/dev/null
 import struct
-data = open("/sys/kernel/notes", "rb").read()
+import sys
+data = open(sys.argv[1], "rb").read()
 off = 0
 while off + 12 <= len(data):
     namesz, descsz, ntype = struct.unpack_from("<III", data, off)
@@ -63,6 +65,6 @@ while off + 12 <= len(data):
     off = desc_off + ((descsz + 3) & ~3)
 EOF
 	)
-	[ -n "$id" ] || id=$(sha256sum </proc/version | cut -c1-40)
-	echo "$(uname -r):host:${id:0:12}"
+	[ -n "$id" ] || id=$(sha256sum <"$version" | cut -c1-40)
+	echo "$rel:host:${id:0:12}"
 }

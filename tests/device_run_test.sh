@@ -1,0 +1,126 @@
+#!/bin/bash
+# Host test of scripts/device-run end to end against a real adbd: a guest
+# with binderfs (the in-tree 6.12 kernel with patched built in) runs Debian
+# sid's adbd as root (tests/guest/adbd_device.sh), reached through QEMU's
+# user network (vm-run --forward) on 127.0.0.1; this machine's adb (its own
+# server on a private port) connects to it, and device-run pushes the
+# static x86-64 programs (scripts/cross-build --arch x86_64), makes its
+# private binder device, runs two repetitions and pulls them back. Checked:
+# the results directory as run-suite leaves one (results.csv with the
+# device's build id, meta.json), the counts the report quotes (installs
+# made, no mmap_lock write by an install on patched), a comparison with a
+# guest run through --compare-with, and the refusals: no device, a bad
+# serial, and a run that fails half-way leaves no results directory.
+# Skips (77) when Debian sid (adbd) or the in-tree kernel cannot be had.
+# Usage: device_run_test.sh SOURCE_ROOT BUILD_ROOT
+set -u
+src=$1 build=$2
+vm_run=$src/scripts/vm-run device_run=$src/scripts/device-run
+source "$src/scripts/lib.sh"
+passed=0 failed=0
+tmp=$(mktemp -d)
+vm_pid=
+finish() {
+	[ -z "$vm_pid" ] || { : >"$tmp/stop"; wait "$vm_pid" 2>/dev/null; }
+	adb kill-server >/dev/null 2>&1
+	rm -rf "$tmp"
+}
+trap finish EXIT
+check() { # check NAME COMMAND...
+	local name=$1
+	shift
+	if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); echo "FAIL: $name" >&2; fi
+}
+phase() { echo "device_run_test: +${SECONDS}s: $*" >&2; }
+free_port() {
+	/usr/bin/python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+if ! root=$(bb_adbd_root 2>"$tmp/root.err"); then
+	cat "$tmp/root.err" >&2
+	grep -qE 'cannot make the adbd root|debootstrap is missing' "$tmp/root.err" && { echo "SKIP: no adbd (Debian sid)"; exit 77; }
+	exit 1
+fi
+echo "adbd $(cat "$root/.bb-version") from $root" >&2
+static=$("$src/scripts/cross-build" --arch x86_64 "$build/x86_64-static") || exit 1
+port=$(free_port)
+ANDROID_ADB_SERVER_PORT=$(free_port)
+export ANDROID_ADB_SERVER_PORT
+unset ANDROID_SERIAL
+serial=127.0.0.1:$port
+
+phase "adbd root and static programs ready"
+# Bad input before any device exists: one line each, non-zero.
+"$device_run" --out "$tmp/res" >"$tmp/out" 2>"$tmp/err"
+check "no device: fails" test $? != 0
+check "no device: one line" grep -qx 'device-run: error: no device: adb devices lists none.*' "$tmp/err"
+"$device_run" -s 127.0.0.1:1 --out "$tmp/res" >"$tmp/out" 2>"$tmp/err"
+check "unknown serial: one line" grep -qx 'device-run: error: no device 127.0.0.1:1: adb devices does not list it.*' "$tmp/err"
+"$device_run" --reps 0 >"$tmp/out" 2>"$tmp/err"
+check "bad --reps" grep -qx "device-run: error: bad --reps '0'.*" "$tmp/err"
+
+# The device: a guest with binderfs and adbd, until $tmp/stop exists.
+(cd "$tmp" && exec "$vm_run" --kernel 6.12-builtin --module patched --forward "$port:5555" \
+	--skip-unavailable --timeout 1500 -- "$src/tests/guest/adbd_device.sh" "$root" "$tmp/stop") \
+	>"$tmp/vm.out" 2>"$tmp/vm.err" &
+vm_pid=$!
+phase "device guest starting"
+for ((i = 0; i < 300; i++)); do
+	kill -0 "$vm_pid" 2>/dev/null || break
+	# (adb keeps a serial it tried before adbd listened: "already connected")
+	adb connect "$serial" >/dev/null 2>&1
+	[ "$(timeout 10 adb -s "$serial" shell echo ok 2>/dev/null | tr -d '\r')" = ok ] && break
+	sleep 1
+done
+if ! kill -0 "$vm_pid" 2>/dev/null; then
+	wait "$vm_pid"
+	rc=$?
+	vm_pid=
+	cat "$tmp/vm.err" >&2
+	[ "$rc" = 77 ] && { echo "SKIP: the in-tree kernel is not available"; exit 77; }
+	echo "FAIL: the device guest ended before adb reached it (exit $rc)" >&2
+	exit 1
+fi
+phase "adb connected"
+check "adb reaches the guest's adbd" test "$(adb -s "$serial" shell echo ok 2>/dev/null | tr -d '\r')" = ok
+
+# A run that fails half-way (a repetition cannot finish in 5 s) leaves nothing.
+"$device_run" -s "$serial" --dir /tmp/bb-device --build-dir "$static" --reps 1 --rep-timeout 5 \
+	--out "$tmp/res" --run-id broken >"$tmp/out" 2>"$tmp/err"
+check "failed run: fails" test $? != 0
+check "failed run: says which rep" grep -q 'rep 1 failed on device' "$tmp/err"
+check "failed run: no results directory" test ! -e "$tmp/res/broken"
+check "failed run: no hidden leftovers" test -z "$(ls -A "$tmp/res" 2>/dev/null)"
+check "failed run: binderfs unmounted" test -z "$(adb -s "$serial" shell 'grep " /tmp/bb-device/binderfs " /proc/mounts' | tr -d '\r')"
+
+phase "failed run checked"
+# The real run, compared with a guest run of the same kernel family.
+ref=$src/results/20261202-builtin-vs-module-tcg-2vcpu
+"$device_run" -s "$serial" --dir /tmp/bb-device --build-dir "$static" --reps 2 \
+	--out "$tmp/res" --run-id dev --compare-with "$ref" >"$tmp/out" 2>"$tmp/err"
+rc=$?
+check "device run passes" test "$rc" = 0
+[ "$rc" = 0 ] || cat "$tmp/err" >&2
+d=$tmp/res/dev
+check "results.csv written" test -s "$d/results.csv"
+check "rows carry the device's build id" grep -qE '^[^,]+:device:[0-9a-f]{12},' "$d/results.csv"
+check "accel says qemu (a guest as device)" grep -q '"accel": "qemu"' "$d/meta.json"
+check "meta names the device" grep -q "\"serial\": \"$serial\"" "$d/meta.json"
+check "both repetitions" test "$(cut -d, -f5 "$d/results.csv" | tail -n +2 | sort -u | paste -sd, -)" = 1,2
+check "storms from binder-storms folded in" grep -q ',mmap_holder,' "$d/results.csv"
+installs=$(awk -F, '$6 == "cold_install" && $8 == "installs" && $5 == 1 { print $9 }' "$d/results.csv")
+writes=$(awk -F, '$6 == "cold_install" && $8 == "mmap_install_write" && $5 == 1 { print $9 }' "$d/results.csv")
+check "cold installs counted ($installs)" test "${installs:-0}" -gt 0
+check "patched installs take no mmap_lock for write ($writes)" test "$writes" = 0
+check "compared with the guest run" grep -q '^| device@[^ ]* | .* | the device.s own |' "$d/report.md"
+check "device left clean" test -z "$(adb -s "$serial" shell 'ls -d /tmp/bb-device 2>/dev/null' | tr -d '\r')"
+
+phase "device run checked"
+: >"$tmp/stop"
+wait "$vm_pid"
+rc=$?
+phase "device guest ended"
+vm_pid=
+check "device guest ended cleanly" test "$rc" = 0
+echo "device-run: $passed passed, $failed failed"
+[ "$failed" = 0 ]
