@@ -116,25 +116,30 @@ bb_rust_root_dir() {
 	echo "$BB_CACHE/rust/root-$(echo "$BB_RUST_PACKAGES" | sha256sum | cut -c1-12)"
 }
 
-# Print the sid root's path, making it first when missing (3-7 minutes
-# and 2 GiB); dies with one line when it cannot be made.
-bb_rust_root() {
-	local root tmp start
-	root=$(bb_rust_root_dir)
+# bb_sid_root KIND FLAG WHAT MINUTES VERSIONS PACKAGES: the path of a
+# minimal Debian sid root of PACKAGES in $BB_CACHE/KIND/root-<hash of
+# PACKAGES>, made by debootstrap first when missing (WHAT and MINUTES for
+# the messages, FLAG the scripts/setup flag that makes it); the function
+# VERSIONS ROOT prints what it holds into ROOT/.bb-versions, and
+# ROOT/.bb-cost says what making it took. Dies with one line when it cannot
+# be made (no root, no debootstrap, sid out of reach).
+bb_sid_root() {
+	local kind=$1 flag=$2 what=$3 minutes=$4 versions=$5 packages=$6 root tmp start
+	root=$BB_CACHE/$kind/root-$(echo "$packages" | sha256sum | cut -c1-12)
 	if [ ! -f "$root/.bb-versions" ]; then
-		[ "$(id -u)" = 0 ] || die "the Rust toolchain (a Debian sid root) is missing and only root can make it; run scripts/setup --rust as root"
-		command -v debootstrap >/dev/null || die "debootstrap is missing: the Rust toolchain cannot be made; run scripts/setup --rust"
-		mkdir -p "$BB_CACHE/rust"
+		[ "$(id -u)" = 0 ] || die "$what (a Debian sid root) is missing and only root can make it; run scripts/setup $flag as root"
+		command -v debootstrap >/dev/null || die "debootstrap is missing: $what cannot be made; run scripts/setup $flag"
+		mkdir -p "$BB_CACHE/$kind"
 		tmp=$root.tmp
 		rm -rf "$tmp"
-		log "making the Rust toolchain: a Debian sid root by debootstrap (3-7 minutes, 2 GiB)"
+		log "making $what: a Debian sid root by debootstrap ($minutes)"
 		start=$(date +%s)
-		debootstrap --variant=minbase --include="${BB_RUST_PACKAGES// /,}" sid "$tmp" \
-			http://deb.debian.org/debian >"$BB_CACHE/rust/debootstrap.log" 2>&1 ||
-			die "cannot make the Rust toolchain's sid root (log: $BB_CACHE/rust/debootstrap.log)"
+		debootstrap --variant=minbase --include="${packages// /,}" sid "$tmp" \
+			http://deb.debian.org/debian >"$BB_CACHE/$kind/debootstrap.log" 2>&1 ||
+			die "cannot make $what's sid root (log: $BB_CACHE/$kind/debootstrap.log)"
 		chroot "$tmp" apt-get clean >/dev/null 2>&1 || true
-		bb_rust_versions "$tmp" >"$tmp/.bb-versions.tmp" ||
-			die "the sid root in $tmp lacks a tool (log: $BB_CACHE/rust/debootstrap.log)"
+		"$versions" "$tmp" >"$tmp/.bb-versions.tmp" ||
+			die "the sid root in $tmp lacks a tool (log: $BB_CACHE/$kind/debootstrap.log)"
 		echo "seconds=$(($(date +%s) - start)) size=$(du -sh "$tmp" | cut -f1)" >"$tmp/.bb-cost"
 		mv "$tmp/.bb-versions.tmp" "$tmp/.bb-versions"
 		rm -rf "$root"
@@ -143,36 +148,21 @@ bb_rust_root() {
 	echo "$root"
 }
 
+# Print the Rust toolchain's sid root, making it first when missing (3-7
+# minutes and 2 GiB).
+bb_rust_root() {
+	bb_sid_root rust --rust "the Rust toolchain" "3-7 minutes, 2 GiB" bb_rust_versions "$BB_RUST_PACKAGES"
+}
+
 # A Debian sid root with adbd (Android's adb daemon; Debian has it in sid
-# only), made by debootstrap like the Rust toolchain's and keyed the same
-# way: the device that scripts/device-run's test talks real adb to is a
-# guest running this adbd (tests/guest/adbd_device.sh). Prints its path;
-# dies with one line when it cannot be made (no root, no debootstrap, sid
-# out of reach).
+# only): the device that scripts/device-run's test talks real adb to is a
+# guest running this adbd (tests/guest/adbd_device.sh). 2-4 minutes once.
 BB_ADBD_PACKAGES="adbd"
 bb_adbd_root() {
-	local root tmp start
-	root=$BB_CACHE/adbd/root-$(echo "$BB_ADBD_PACKAGES" | sha256sum | cut -c1-12)
-	if [ ! -f "$root/.bb-version" ]; then
-		[ "$(id -u)" = 0 ] || die "the adbd root (Debian sid) is missing and only root can make it; run scripts/setup --adbd as root"
-		command -v debootstrap >/dev/null || die "debootstrap is missing: the adbd root cannot be made; run scripts/setup --adbd"
-		mkdir -p "$BB_CACHE/adbd"
-		tmp=$root.tmp
-		rm -rf "$tmp"
-		log "making the adbd root: a Debian sid root by debootstrap (2-4 minutes)"
-		start=$(date +%s)
-		debootstrap --variant=minbase --include="${BB_ADBD_PACKAGES// /,}" sid "$tmp" \
-			http://deb.debian.org/debian >"$BB_CACHE/adbd/debootstrap.log" 2>&1 ||
-			die "cannot make the adbd root (Debian sid; log: $BB_CACHE/adbd/debootstrap.log)"
-		chroot "$tmp" apt-get clean >/dev/null 2>&1 || true
-		echo "seconds=$(($(date +%s) - start)) size=$(du -sh "$tmp" | cut -f1)" >"$tmp/.bb-cost"
-		chroot "$tmp" dpkg-query -W -f='${Version}\n' adbd >"$tmp/.bb-version.tmp" ||
-			die "the sid root in $tmp has no adbd (log: $BB_CACHE/adbd/debootstrap.log)"
-		mv "$tmp/.bb-version.tmp" "$tmp/.bb-version"
-		rm -rf "$root"
-		mv "$tmp" "$root"
-	fi
-	echo "$root"
+	bb_sid_root adbd --adbd adbd "2-4 minutes" bb_adbd_version "$BB_ADBD_PACKAGES"
+}
+bb_adbd_version() {
+	chroot "$1" dpkg-query -W -f='adbd ${Version}\n' adbd
 }
 
 # One line a tool: the toolchain's versions as the root's tools print them.

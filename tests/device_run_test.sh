@@ -38,10 +38,10 @@ free_port() {
 
 if ! root=$(bb_adbd_root 2>"$tmp/root.err"); then
 	cat "$tmp/root.err" >&2
-	grep -qE 'cannot make the adbd root|debootstrap is missing' "$tmp/root.err" && { echo "SKIP: no adbd (Debian sid)"; exit 77; }
+	grep -qE "cannot make adbd|debootstrap is missing" "$tmp/root.err" && { echo "SKIP: no adbd (Debian sid)"; exit 77; }
 	exit 1
 fi
-echo "adbd $(cat "$root/.bb-version") from $root" >&2
+echo "$(cat "$root/.bb-versions") from $root" >&2
 static=$("$src/scripts/cross-build" --arch x86_64 "$build/x86_64-static") || exit 1
 port=$(free_port)
 ANDROID_ADB_SERVER_PORT=$(free_port)
