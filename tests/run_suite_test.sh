@@ -28,6 +28,9 @@ one_line_error() { # NAME COMMAND...
 one_line_error "bad --reps" "$run_suite" --reps zero --out "$tmp/o"
 one_line_error "bad flag" "$run_suite" --frobnicate
 one_line_error "bad --builds" "$run_suite" --builds 'a b'
+one_line_error "bad --arch" "$run_suite" --arch sparc
+one_line_error "arm64 build off its kernel" "$run_suite" --arch arm64 --builds stock@6.1
+one_line_error "--host with --arch" "$run_suite" --host --arch arm64
 mkdir "$tmp/ro" && chmod a-w "$tmp/ro"
 # Root writes anywhere: as root, the check runs as nobody (setpriv).
 if [ "$(id -u)" != 0 ]; then

@@ -79,7 +79,8 @@ fi
 expect "--qemu missing" 1 $?
 check "--qemu missing: one line" test "$(wc -l <"$tmp/err")" = 1
 
-for bad in "--smp zero" "--boot-attempts 0" "--boot-timeout x"; do
+for bad in "--smp zero" "--boot-attempts 0" "--boot-timeout x" "--arch sparc" "--arch arm64 --kernel 6.1" \
+	"--arch arm64 --accel kvm" "--forward 5555"; do
 	# shellcheck disable=SC2086
 	"$vm_run" $bad -- true >"$tmp/out" 2>"$tmp/err"
 	expect "bad flag $bad" 1 $?
