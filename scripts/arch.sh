@@ -91,10 +91,15 @@ bb_sysroot_benchmark() {
 	local arch=$1 tmp=$2 t src prefix ver
 	t=$(bb_triplet "$arch")
 	prefix=$(bb_cross_prefix "$arch")
+	# (the source through the arm64 configuration, the one with bookworm's
+	# deb-src line, whichever ARCH: a source package has no architecture)
+	bb_private_apt_update bookworm-arm64 bookworm ||
+		die "cannot reach Debian bookworm for Google Benchmark's source (see $BB_CACHE/apt-bookworm-arm64.log)"
 	if ! (cd "$tmp" && bb_private_apt bookworm-arm64 bookworm apt-get source --download-only benchmark \
 		>source.log 2>&1 && dpkg-source -x --no-check benchmark_*.dsc src >>source.log 2>&1); then
 		grep -m1 '^E:' "$tmp/source.log" >&2 || true
-		die "cannot fetch Google Benchmark's Debian source (log: $tmp/source.log)"
+		cp "$tmp/source.log" "$BB_CACHE/sysroot/benchmark-source.log"
+		die "cannot fetch Google Benchmark's Debian source (log: $BB_CACHE/sysroot/benchmark-source.log)"
 	fi
 	src=$tmp/src
 	# Its version as Debian's rules give it (there is no git to ask).
