@@ -10,7 +10,9 @@
 # device's build id, meta.json), the counts the report quotes (installs
 # made, no mmap_lock write by an install on patched), a comparison with a
 # guest run through --compare-with, and the refusals: no device, a bad
-# serial, and a run that fails half-way leaves no results directory.
+# serial, a device without binderfs (a second guest: Debian's 6.12 with
+# binder as a module), and a run that fails half-way leaves no results
+# directory.
 # Skips (77) when Debian sid (adbd) or the in-tree kernel cannot be had.
 # Usage: device_run_test.sh SOURCE_ROOT BUILD_ROOT
 set -u
@@ -19,9 +21,9 @@ vm_run=$src/scripts/vm-run device_run=$src/scripts/device-run
 source "$src/scripts/lib.sh"
 passed=0 failed=0
 tmp=$(mktemp -d)
-vm_pid=
+vm_pid= stop=
 finish() {
-	[ -z "$vm_pid" ] || { : >"$tmp/stop"; wait "$vm_pid" 2>/dev/null; }
+	[ -z "$vm_pid" ] || { : >"$stop"; wait "$vm_pid" 2>/dev/null; }
 	adb kill-server >/dev/null 2>&1
 	rm -rf "$tmp"
 }
@@ -43,11 +45,9 @@ if ! root=$(bb_adbd_root 2>"$tmp/root.err"); then
 fi
 echo "$(cat "$root/.bb-versions") from $root" >&2
 static=$("$src/scripts/cross-build" --arch x86_64 "$build/x86_64-static") || exit 1
-port=$(free_port)
 ANDROID_ADB_SERVER_PORT=$(free_port)
 export ANDROID_ADB_SERVER_PORT
 unset ANDROID_SERIAL
-serial=127.0.0.1:$port
 
 phase "adbd root and static programs ready"
 # Bad input before any device exists: one line each, non-zero.
@@ -59,29 +59,48 @@ check "unknown serial: one line" grep -qx 'device-run: error: no device 127.0.0.
 "$device_run" --reps 0 >"$tmp/out" 2>"$tmp/err"
 check "bad --reps" grep -qx "device-run: error: bad --reps '0'.*" "$tmp/err"
 
-# The device: a guest with binderfs and adbd, until $tmp/stop exists.
-(cd "$tmp" && exec "$vm_run" --kernel 6.12-builtin --module patched --forward "$port:5555" \
-	--skip-unavailable --timeout 1500 -- "$src/tests/guest/adbd_device.sh" "$root" "$tmp/stop") \
-	>"$tmp/vm.out" 2>"$tmp/vm.err" &
-vm_pid=$!
-phase "device guest starting"
-for ((i = 0; i < 300; i++)); do
-	kill -0 "$vm_pid" 2>/dev/null || break
-	# (adb keeps a serial it tried before adbd listened: "already connected")
-	adb connect "$serial" >/dev/null 2>&1
-	[ "$(timeout 10 adb -s "$serial" shell echo ok 2>/dev/null | tr -d '\r')" = ok ] && break
-	sleep 1
-done
-if ! kill -0 "$vm_pid" 2>/dev/null; then
+# start_device NAME VM_RUN_ARGS...: a guest running adbd (until $stop
+# exists) on 127.0.0.1:$port, reached by adb as $serial.
+start_device() {
+	local name=$1 i rc
+	shift
+	port=$(free_port) serial=127.0.0.1:$port stop=$tmp/stop-$name
+	(cd "$tmp" && exec "$vm_run" "$@" --forward "$port:5555" --skip-unavailable --timeout 1500 -- \
+		"$src/tests/guest/adbd_device.sh" "$root" "$stop") >"$tmp/vm-$name.out" 2>"$tmp/vm-$name.err" &
+	vm_pid=$!
+	phase "device guest $name starting"
+	for ((i = 0; i < 300; i++)); do
+		kill -0 "$vm_pid" 2>/dev/null || break
+		# (adb keeps a serial it tried before adbd listened: "already connected")
+		adb connect "$serial" >/dev/null 2>&1
+		[ "$(timeout 10 adb -s "$serial" shell echo ok 2>/dev/null | tr -d '\r')" = ok ] && break
+		sleep 1
+	done
+	if ! kill -0 "$vm_pid" 2>/dev/null; then
+		wait "$vm_pid"
+		rc=$?
+		vm_pid=
+		cat "$tmp/vm-$name.err" >&2
+		[ "$rc" = 77 ] && { echo "SKIP: the device guest's kernel is not available"; exit 77; }
+		echo "FAIL: the device guest $name ended before adb reached it (exit $rc)" >&2
+		exit 1
+	fi
+	phase "adb connected to $name"
+}
+# stop_device NAME: ends the guest; it must end cleanly.
+stop_device() {
+	local rc
+	: >"$stop"
 	wait "$vm_pid"
 	rc=$?
 	vm_pid=
-	cat "$tmp/vm.err" >&2
-	[ "$rc" = 77 ] && { echo "SKIP: the in-tree kernel is not available"; exit 77; }
-	echo "FAIL: the device guest ended before adb reached it (exit $rc)" >&2
-	exit 1
-fi
-phase "adb connected"
+	adb disconnect "$serial" >/dev/null 2>&1
+	check "device guest $1 ended cleanly" test "$rc" = 0
+	phase "device guest $1 ended"
+}
+
+# The device: a guest with binderfs (binder built in) and adbd.
+start_device binderfs --kernel 6.12-builtin --module patched
 check "adb reaches the guest's adbd" test "$(adb -s "$serial" shell echo ok 2>/dev/null | tr -d '\r')" = ok
 
 # A run that fails half-way (a repetition cannot finish in 5 s) leaves nothing.
@@ -116,11 +135,17 @@ check "compared with the guest run" grep -q '^| device@[^ ]* | .* | the device.s
 check "device left clean" test -z "$(adb -s "$serial" shell 'ls -d /tmp/bb-device 2>/dev/null' | tr -d '\r')"
 
 phase "device run checked"
-: >"$tmp/stop"
-wait "$vm_pid"
-rc=$?
-phase "device guest ended"
-vm_pid=
-check "device guest ended cleanly" test "$rc" = 0
+stop_device binderfs
+
+# A device whose binder has no binderfs (Debian's kernel, binder a module,
+# as Debian ships it): refused in one line, nothing written.
+start_device module --kernel 6.12 --module patched
+"$device_run" -s "$serial" --dir /tmp/bb-device --build-dir "$static" --out "$tmp/res" --run-id nofs \
+	>"$tmp/out" 2>"$tmp/err"
+check "no binderfs: fails" test $? != 0
+check "no binderfs: one line" grep -qx "device-run: error: device $serial has no binderfs .*" "$tmp/err"
+check "no binderfs: one line only" test "$(wc -l <"$tmp/err")" = 1
+check "no binderfs: nothing written" test ! -e "$tmp/res/nofs"
+stop_device module
 echo "device-run: $passed passed, $failed failed"
 [ "$failed" = 0 ]

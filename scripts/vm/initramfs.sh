@@ -11,6 +11,7 @@ config_of() {
 	9pnet_virtio) echo NET_9P_VIRTIO ;;
 	virtio_pci) echo VIRTIO_PCI ;;
 	virtio_console) echo VIRTIO_CONSOLE ;;
+	virtio_net) echo VIRTIO_NET ;;
 	esac
 }
 
@@ -27,7 +28,10 @@ initramfs() {
 		busybox=$(bb_sysroot "$BB_ARCH")/bin/busybox standalone=1
 		[ -x "$busybox" ] || die "no $BB_ARCH busybox in the sysroot ($busybox)"
 	fi
-	sum=$( (echo "recipe 4: virtio_pci virtio_console 9pnet_virtio 9p standalone=$standalone"; cat "$BB_ROOT/scripts/guest/init" "$busybox" "$kdir/package-version") | sha256sum | cut -c1-12)
+	# vm-run --forward: the NIC's driver too, where it is a module.
+	local mods="virtio_pci virtio_console 9pnet_virtio 9p"
+	[ -z "${forward:-}" ] || mods="$mods virtio_net"
+	sum=$( (echo "recipe 4: $mods standalone=$standalone"; cat "$BB_ROOT/scripts/guest/init" "$busybox" "$kdir/package-version") | sha256sum | cut -c1-12)
 	out=$BB_CACHE/initramfs/$rel-$sum.cpio.gz
 	if [ ! -f "$out" ]; then
 		mkdir -p "$BB_CACHE/initramfs"
@@ -43,7 +47,7 @@ initramfs() {
 		# modules.dep, through a lib/modules/<release> view of the cache).
 		mkdir -p "$tmp/lib/modules"
 		ln -s "$kdir/modules" "$tmp/lib/modules/$rel"
-		for m in virtio_pci virtio_console 9pnet_virtio 9p; do
+		for m in $mods; do
 			if ! deps=$("$modprobe" -d "$tmp" -S "$rel" --show-depends "$m" 2>/dev/null); then
 				case $m in virtio_*) continue ;; esac
 				# Built in, as a kernel without modules says in its config.
