@@ -11,8 +11,8 @@
 # made, no mmap_lock write by an install on patched), a comparison with a
 # guest run through --compare-with, and the refusals: no device, a bad
 # serial, a device without binderfs (a second guest: Debian's 6.12 with
-# binder as a module), and a run that fails half-way leaves no results
-# directory.
+# binder as a module), a device whose adb shell is not root (a third: adbd
+# as nobody), and a run that fails half-way leaves no results directory.
 # Skips (77) when Debian sid (adbd) or the in-tree kernel cannot be had.
 # Usage: device_run_test.sh SOURCE_ROOT BUILD_ROOT
 set -u
@@ -59,14 +59,15 @@ check "unknown serial: one line" grep -qx 'device-run: error: no device 127.0.0.
 "$device_run" --reps 0 >"$tmp/out" 2>"$tmp/err"
 check "bad --reps" grep -qx "device-run: error: bad --reps '0'.*" "$tmp/err"
 
-# start_device NAME VM_RUN_ARGS...: a guest running adbd (until $stop
-# exists) on 127.0.0.1:$port, reached by adb as $serial.
+# start_device NAME USER VM_RUN_ARGS...: a guest running adbd as USER (root
+# or nobody; until $stop exists) on 127.0.0.1:$port, reached by adb as
+# $serial.
 start_device() {
-	local name=$1 i rc
-	shift
+	local name=$1 user=$2 i rc
+	shift 2
 	port=$(free_port) serial=127.0.0.1:$port stop=$tmp/stop-$name
 	(cd "$tmp" && exec "$vm_run" "$@" --forward "$port:5555" --skip-unavailable --timeout 1500 -- \
-		"$src/tests/guest/adbd_device.sh" "$root" "$stop") >"$tmp/vm-$name.out" 2>"$tmp/vm-$name.err" &
+		"$src/tests/guest/adbd_device.sh" "$root" "$stop" "$user") >"$tmp/vm-$name.out" 2>"$tmp/vm-$name.err" &
 	vm_pid=$!
 	phase "device guest $name starting"
 	for ((i = 0; i < 300; i++)); do
@@ -100,7 +101,7 @@ stop_device() {
 }
 
 # The device: a guest with binderfs (binder built in) and adbd.
-start_device binderfs --kernel 6.12-builtin --module patched
+start_device binderfs root --kernel 6.12-builtin --module patched
 check "adb reaches the guest's adbd" test "$(adb -s "$serial" shell echo ok 2>/dev/null | tr -d '\r')" = ok
 
 # A run that fails half-way (a repetition cannot finish in 5 s) leaves nothing.
@@ -139,7 +140,7 @@ stop_device binderfs
 
 # A device whose binder has no binderfs (Debian's kernel, binder a module,
 # as Debian ships it): refused in one line, nothing written.
-start_device module --kernel 6.12 --module patched
+start_device module root --kernel 6.12 --module patched
 "$device_run" -s "$serial" --dir /tmp/bb-device --build-dir "$static" --out "$tmp/res" --run-id nofs \
 	>"$tmp/out" 2>"$tmp/err"
 check "no binderfs: fails" test $? != 0
@@ -147,5 +148,16 @@ check "no binderfs: one line" grep -qx "device-run: error: device $serial has no
 check "no binderfs: one line only" test "$(wc -l <"$tmp/err")" = 1
 check "no binderfs: nothing written" test ! -e "$tmp/res/nofs"
 stop_device module
+
+# A device whose adb shell is not root (adbd as nobody): one line, nothing
+# written.
+start_device nobody nobody --kernel 6.12-builtin --module patched
+"$device_run" -s "$serial" --dir /tmp/bb-device --build-dir "$static" --out "$tmp/res" --run-id noroot \
+	>"$tmp/out" 2>"$tmp/err"
+check "not root: fails" test $? != 0
+check "not root: one line" grep -qx "device-run: error: device $serial: adb shell is not root .*" "$tmp/err"
+check "not root: one line only" test "$(wc -l <"$tmp/err")" = 1
+check "not root: nothing written" test ! -e "$tmp/res/noroot"
+stop_device nobody
 echo "device-run: $passed passed, $failed failed"
 [ "$failed" = 0 ]
