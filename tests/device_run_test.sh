@@ -138,26 +138,26 @@ check "device left clean" test -z "$(adb -s "$serial" shell 'ls -d /tmp/bb-devic
 phase "device run checked"
 stop_device binderfs
 
+# refused NAME WHY: device-run on the current device fails with the one
+# line "device-run: error: device $serial<WHY...>" and writes nothing.
+refused() {
+	"$device_run" -s "$serial" --dir /tmp/bb-device --build-dir "$static" --out "$tmp/res" --run-id "$1" \
+		>"$tmp/out" 2>"$tmp/err"
+	check "$1: fails" test $? != 0
+	check "$1: one line" grep -qx "device-run: error: device $serial$2.*" "$tmp/err"
+	check "$1: one line only" test "$(wc -l <"$tmp/err")" = 1
+	check "$1: nothing written" test ! -e "$tmp/res/$1"
+}
+
 # A device whose binder has no binderfs (Debian's kernel, binder a module,
-# as Debian ships it): refused in one line, nothing written.
+# as Debian ships it).
 start_device module root --kernel 6.12 --module patched
-"$device_run" -s "$serial" --dir /tmp/bb-device --build-dir "$static" --out "$tmp/res" --run-id nofs \
-	>"$tmp/out" 2>"$tmp/err"
-check "no binderfs: fails" test $? != 0
-check "no binderfs: one line" grep -qx "device-run: error: device $serial has no binderfs .*" "$tmp/err"
-check "no binderfs: one line only" test "$(wc -l <"$tmp/err")" = 1
-check "no binderfs: nothing written" test ! -e "$tmp/res/nofs"
+refused no-binderfs " has no binderfs "
 stop_device module
 
-# A device whose adb shell is not root (adbd as nobody): one line, nothing
-# written.
+# A device whose adb shell is not root (adbd as nobody).
 start_device nobody nobody --kernel 6.12-builtin --module patched
-"$device_run" -s "$serial" --dir /tmp/bb-device --build-dir "$static" --out "$tmp/res" --run-id noroot \
-	>"$tmp/out" 2>"$tmp/err"
-check "not root: fails" test $? != 0
-check "not root: one line" grep -qx "device-run: error: device $serial: adb shell is not root .*" "$tmp/err"
-check "not root: one line only" test "$(wc -l <"$tmp/err")" = 1
-check "not root: nothing written" test ! -e "$tmp/res/noroot"
+refused not-root ": adb shell is not root "
 stop_device nobody
 echo "device-run: $passed passed, $failed failed"
 [ "$failed" = 0 ]
