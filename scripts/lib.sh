@@ -326,7 +326,7 @@ bb_fetch_arm64_kernel() {
 		local why
 		why=$(grep -m1 -E '^E:' "$tmp/download.log" 2>/dev/null || echo "E: not published (any more?)")
 		rm -rf "$tmp"
-		die "cannot download arm64 kernel $rel from Debian bookworm (${why#E: }); scripts/setup --arch arm64 refreshes the package lists"
+		die "cannot download arm64 kernel $rel from Debian bookworm (${why#E: }); scripts/setup refreshes the package lists"
 	fi
 	for deb in "$tmp"/*.deb; do
 		dpkg-deb -x "$deb" "$tmp/root" || { rm -rf "$tmp"; die "cannot unpack $deb"; }

@@ -76,7 +76,7 @@ bb_qemu_binary() {
 	local want=${1:-${BB_QEMU:-}} q=$BB_CACHE/qemu/current/bin/qemu-system-x86_64
 	if [ "${BB_ARCH:-x86_64}" = arm64 ]; then
 		q=$BB_CACHE/qemu/current-arm/bin/qemu-system-aarch64
-		[ -n "$want" ] || [ -x "$q" ] || die "QEMU 10's qemu-system-aarch64 is not in the cache ($q); run scripts/setup --arch arm64 (or pass --qemu PATH)"
+		[ -n "$want" ] || [ -x "$q" ] || die "QEMU 10's qemu-system-aarch64 is not in the cache ($q); run scripts/setup (or pass --qemu PATH)"
 	fi
 	if [ -n "$want" ]; then
 		command -v "$want" >/dev/null 2>&1 || die "QEMU '$want' is not an executable"
@@ -111,7 +111,7 @@ bb_fetch_qemu_arm64() {
 		mkdir -p "$tmp/bin"
 		cat >"$tmp/bin/qemu-system-aarch64" <<-EOW
 			#!/bin/sh
-			# QEMU $ver ($BB_QEMU_SUITE), unpacked by binderbench's scripts/setup --arch arm64.
+			# QEMU $ver ($BB_QEMU_SUITE), unpacked by binderbench's scripts/setup.
 			exec "$dir/root/usr/bin/qemu-system-aarch64" -L "$(dirname "$(dirname "$x86")")/root/usr/share/qemu" "\$@"
 		EOW
 		chmod +x "$tmp/bin/qemu-system-aarch64"
