@@ -18,6 +18,12 @@ log() {
 	echo "$BB_PROG: $*" >&2
 }
 
+# Whether Debian package PKG is installed (its own status, not a grep of
+# it: see tests/shell_lint.py on pipelines under pipefail).
+bb_pkg_installed() {
+	[ "$(dpkg-query -W -f='${Status}' "$1" 2>/dev/null)" = 'install ok installed' ]
+}
+
 # Debian version of the installed kernel source package, e.g. 6.12.117-1~deb12u1.
 bb_source_version() {
 	local v
@@ -96,7 +102,7 @@ bb_sid_apt() {
 # the private lists: linux-binary-<release> packages of the amd64 flavour.
 bb_sid_release() {
 	local series=$1 rel
-	[ -n "$(ls "$BB_SID_DIR/lists" 2>/dev/null | grep -v partial)" ] ||
+	bb_apt_lists "$BB_SID_DIR/lists" ||
 		die "no Debian sid package lists in $BB_SID_DIR (run scripts/setup)"
 	rel=$(bb_sid_apt apt-cache pkgnames linux-binary- 2>/dev/null |
 		grep -E "^linux-binary-${series:+${series//./\\.}\\.}[0-9][0-9.]*\+deb[0-9]+-amd64\$" |
@@ -170,8 +176,8 @@ bb_rust_versions() {
 	local root=$1
 	chroot "$root" rustc --version &&
 		chroot "$root" bindgen --version &&
-		chroot "$root" clang --version | head -n 1 &&
-		chroot "$root" gcc --version | head -n 1 &&
+		chroot "$root" clang --version | sed -n 1p &&
+		chroot "$root" gcc --version | sed -n 1p &&
 		chroot "$root" pahole --version
 }
 
@@ -233,40 +239,116 @@ bb_kernel_dir() {
 	echo "$BB_CACHE/kernels/$1"
 }
 
+# Whether the package lists of an apt configuration hold a version of PKG:
+# bb_apt_knows PKG [WRAPPER ARGS...] (WRAPPER: bb_sid_apt, bb_arch_apt arm64;
+# none: the machine's lists). apt-cache's own exit status, never a pipe into
+# grep -q: under pipefail grep's early exit kills apt-cache with SIGPIPE
+# about half the time, and the package reads as missing (see
+# tests/shell_lint.py). apt-cache show exits 100 for a name it does not know
+# and 0 for a purely virtual one, which has no Package: stanza.
+bb_apt_knows() {
+	local pkg=$1 out
+	shift
+	out=$("$@" apt-cache show "$pkg" 2>/dev/null) || return 1
+	[[ $'\n'$out == *$'\n'"Package: $pkg"$'\n'* ]]
+}
+
+# Whether the lists of an apt configuration hold any package index at all
+# (none: apt-get update never reached the archive). bb_apt_lists DIR.
+bb_apt_lists() {
+	local f
+	for f in "$1"/*_Packages*; do
+		[ -s "$f" ] && return 0
+	done
+	return 1
+}
+
+# Where Debian kernel RELEASE comes from: prints the archive and its
+# packages, "bookworm linux-image-RELEASE[-unsigned]", "sid
+# linux-binary-RELEASE linux-modules-RELEASE linux-base-RELEASE" or (arm64)
+# "bookworm-arm64 linux-image-RELEASE[-unsigned]". Reads the package lists
+# only. A package that is missing and lists that are missing (an archive
+# never reached) get different lines.
+bb_kernel_packages() {
+	local rel=$1 img=linux-image-$1
+	case $rel in
+	*-arm64)
+		if bb_apt_knows "$img" bb_arch_apt arm64; then
+			echo "bookworm-arm64 $img"
+		elif bb_apt_knows "$img-unsigned" bb_arch_apt arm64; then
+			echo "bookworm-arm64 $img-unsigned"
+		else
+			die "arm64 kernel $rel is not in Debian's archive (neither $img nor $img-unsigned in bookworm's arm64 lists; scripts/setup refreshes them)"
+		fi
+		return
+		;;
+	esac
+	# A new point release often reaches the archive as -unsigned first (the
+	# signed image follows with the Secure Boot signing): the same kernel.
+	if bb_apt_knows "$img"; then
+		echo "bookworm $img"
+	elif bb_apt_knows "$img-unsigned"; then
+		echo "bookworm $img-unsigned"
+	elif bb_apt_knows "linux-binary-$rel" bb_sid_apt; then
+		echo "sid linux-binary-$rel linux-modules-$rel linux-base-$rel"
+	elif ! bb_apt_lists /var/lib/apt/lists; then
+		die "cannot look up kernel $rel: the machine has no apt package lists (apt-get update has not reached Debian's archive; run it, or scripts/setup)"
+	elif [[ $rel != *+deb12-* ]] && ! bb_apt_lists "$BB_SID_DIR/lists"; then
+		die "cannot look up kernel $rel: no Debian sid package lists in $BB_SID_DIR (sid was not reached; scripts/setup fetches them)"
+	else
+		die "kernel $rel is not in Debian's archive (neither bookworm's $img nor sid's linux-binary-$rel; scripts/setup refreshes the package lists)"
+	fi
+}
+
+# Why an apt-get download failed, in one line, from its LOG: an archive
+# that cannot be reached says so; a package the archive no longer serves
+# (lists older than the archive) says to refresh the lists.
+bb_download_why() {
+	local why
+	why=$(grep -m1 -E '^E:' "$1" 2>/dev/null) || why="E: no error message from apt-get (log: $1)"
+	why=${why#E: }
+	case $why in
+	*"Could not resolve"* | *"Temporary failure resolving"* | *"Could not connect"* | *"Connection failed"* | *"Unable to connect"* | *"unreachable"* | *"timed out"*)
+		echo "Debian's archive cannot be reached: $why" ;;
+	*) echo "$why; scripts/setup refreshes the package lists" ;;
+	esac
+}
+
+# apt-get download PACKAGE... from archive FROM (as bb_kernel_packages names
+# it: bookworm, the machine's configuration; sid; bookworm-arm64) into DIR,
+# apt-get's output in DIR/download.log (bb_download_why reads it).
+bb_download_debs() {
+	local from=$1 dir=$2 apt=()
+	shift 2
+	case $from in
+	bookworm) ;;
+	sid) apt=(bb_sid_apt) ;;
+	bookworm-arm64) apt=(bb_arch_apt arm64) ;;
+	*) die "unknown archive '$from' (want bookworm, sid or bookworm-arm64)" ;;
+	esac
+	(cd "$dir" && "${apt[@]}" apt-get download "$@" >download.log 2>&1)
+}
+
 # Download and unpack a Debian kernel RELEASE into the cache (idempotent):
-# linux-image-RELEASE (or linux-image-RELEASE-unsigned) from the machine's
-# archive (bookworm), or sid's split
-# linux-binary-/linux-modules-/linux-base-RELEASE. Leaves vmlinuz, config,
+# the packages bb_kernel_packages names, from bookworm (the machine's
+# archive) or sid (a private configuration). Leaves vmlinuz, config,
 # System.map, modules/ (with modules.dep) and package-version.
 bb_fetch_kernel() {
-	local rel=$1 dir tmp deb from=bookworm pkgs
+	local rel=$1 dir tmp deb from spec pkgs
 	dir=$(bb_kernel_dir "$rel")
 	[ -f "$dir/.complete" ] && return 0
 	case $rel in *-arm64) bb_fetch_arm64_kernel "$rel"; return ;; esac
+	spec=$(bb_kernel_packages "$rel") || exit
+	from=${spec%% *} pkgs=${spec#* }
 	mkdir -p "$BB_CACHE/kernels"
 	tmp=$(mktemp -d "$BB_CACHE/kernels/.fetch.XXXXXX")
-	pkgs="linux-image-$rel"
-	# A new point release often reaches the archive as -unsigned first (the
-	# signed image follows with the Secure Boot signing): the same kernel.
-	if ! apt-cache show "$pkgs" 2>/dev/null | grep -q '^Package:' &&
-		apt-cache show "$pkgs-unsigned" 2>/dev/null | grep -q '^Package:'; then
-		pkgs="$pkgs-unsigned"
-	fi
-	if ! apt-cache show "$pkgs" 2>/dev/null | grep -q '^Package:'; then
-		bb_sid_apt apt-cache show "linux-binary-$rel" 2>/dev/null | grep -q '^Package:' || {
-			rm -rf "$tmp"
-			die "kernel $rel is not in Debian's archive (neither bookworm's linux-image-$rel nor sid's linux-binary-$rel; scripts/setup refreshes the package lists)"
-		}
-		from=sid pkgs="linux-binary-$rel linux-modules-$rel linux-base-$rel"
-	fi
 	log "fetching $pkgs ($from) into $dir"
-	# shellcheck disable=SC2086
-	if { [ $from = bookworm ] && ! (cd "$tmp" && apt-get download $pkgs >download.log 2>&1); } ||
-		{ [ $from = sid ] && ! (cd "$tmp" && bb_sid_apt apt-get download $pkgs >download.log 2>&1); }; then
+	# shellcheck disable=SC2086 # the package names, split on purpose
+	if ! bb_download_debs "$from" "$tmp" $pkgs; then
 		local why
-		why=$(grep -m1 -E '^E:' "$tmp/download.log" 2>/dev/null || echo "E: not published (any more?)")
+		why=$(bb_download_why "$tmp/download.log")
 		rm -rf "$tmp"
-		die "cannot download kernel $rel from Debian $from (${why#E: }); scripts/setup refreshes the package lists"
+		die "cannot download kernel $rel from Debian $from ($why)"
 	fi
 	mkdir -p "$tmp/root"
 	for deb in "$tmp"/*.deb; do
@@ -318,15 +400,15 @@ bb_fetch_arm64_kernel() {
 	[ -d "$kb/scripts" ] || die "linux-kbuild-${rel%-arm64} (the host tools of $rel's headers) is not installed; run scripts/setup"
 	mkdir -p "$BB_CACHE/kernels"
 	tmp=$(mktemp -d "$BB_CACHE/kernels/.fetch.XXXXXX")
-	pkgs="linux-image-$rel"
-	bb_arch_apt arm64 apt-cache show "$pkgs" 2>/dev/null | grep -q '^Package:' || pkgs="$pkgs-unsigned"
+	pkgs=$(bb_kernel_packages "$rel") || { rm -rf "$tmp"; exit 1; }
+	pkgs=${pkgs#* }
 	common=linux-headers-${rel%-arm64}-common
 	log "fetching $pkgs, linux-headers-$rel and $common (Debian bookworm, arm64) into $dir"
-	if ! (cd "$tmp" && bb_arch_apt arm64 apt-get download "$pkgs" "linux-headers-$rel" "$common" >download.log 2>&1); then
+	if ! bb_download_debs bookworm-arm64 "$tmp" "$pkgs" "linux-headers-$rel" "$common"; then
 		local why
-		why=$(grep -m1 -E '^E:' "$tmp/download.log" 2>/dev/null || echo "E: not published (any more?)")
+		why=$(bb_download_why "$tmp/download.log")
 		rm -rf "$tmp"
-		die "cannot download arm64 kernel $rel from Debian bookworm (${why#E: }); scripts/setup refreshes the package lists"
+		die "cannot download arm64 kernel $rel from Debian bookworm ($why)"
 	fi
 	for deb in "$tmp"/*.deb; do
 		dpkg-deb -x "$deb" "$tmp/root" || { rm -rf "$tmp"; die "cannot unpack $deb"; }
@@ -390,7 +472,7 @@ bb_import_kernel() {
 		# kernel version string's offset at 0x20e, relative to 0x200).
 		local off
 		off=$(od -An -tu2 -j $((0x20e)) -N2 "$img" | tr -d ' ')
-		rel=$(dd if="$img" bs=1 skip=$((off + 0x200)) count=64 2>/dev/null | tr '\0' '\n' | head -n 1 | cut -d' ' -f1)
+		rel=$(dd if="$img" bs=1 skip=$((off + 0x200)) count=64 2>/dev/null | tr '\0' '\n' | sed -n '1s/ .*//p')
 		[[ $rel =~ ^[0-9]+\.[0-9]+ ]] || die "--kernel $path: cannot read the release from $img"
 	else
 		die "--kernel $path: no modules (want lib/modules/<release>/ as make modules_install INSTALL_MOD_PATH= leaves it, a build tree with modules.order, or a kernel without modules and its config)"
@@ -443,7 +525,7 @@ bb_builtin_build_id() {
 bb_kernel_module_path() {
 	local rel=$1 name=$2 dir f
 	dir=$(bb_kernel_dir "$rel")/modules
-	f=$(find "$dir/kernel" -name "$name.ko" -o -name "$name.ko.xz" -o -name "$name.ko.zst" 2>/dev/null | head -n 1)
+	f=$(find "$dir/kernel" \( -name "$name.ko" -o -name "$name.ko.xz" -o -name "$name.ko.zst" \) -print -quit 2>/dev/null)
 	[ -n "$f" ] || return 1
 	echo "$f"
 }

@@ -14,7 +14,8 @@ ok() { passed=$((passed + 1)); }
 bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
 race=$root/tests/data/int3-race-qemu-7.2-console.txt
 for f in "$race" "$root"/results/boot-soak-20261126-tcg/run-*-console-excerpt.txt; do
-	emulator_int3 "$f" | grep -q '^Oops: int3 at [a-z_].*patched instruction already in place (code [0-9a-f][0-9a-f] <' &&
+	seen=$(emulator_int3 "$f")
+	grep -q '^Oops: int3 at [a-z_].*patched instruction already in place (code [0-9a-f][0-9a-f] <' <<<"$seen" &&
 		ok || bad "the race in $(basename "$f") was not recognized"
 done
 # A binder frame in the trace: a kernel problem, never the emulator's.

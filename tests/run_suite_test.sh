@@ -76,7 +76,8 @@ grep -qE '"guest_boots": \{"total": [2-9][0-9]*, "failed_before_command": [0-9]+
 grep -qE '"qemu": "[1-9][0-9]\.' "$d/meta.json" && ok || bad "meta.json does not name QEMU 10"
 grep -q '"reps_retried": \[' "$d/meta.json" && ok || bad "meta.json does not list the retried repetitions"
 grep -q "^run-suite: build p99 could not be measured" "$tmp/log" && ok || bad "no one-line summary of the failed build"
-ls -a "$tmp/res" | grep -q '^\.run-' && bad "a temporary run directory was left behind" || ok
+leftover=("$tmp/res"/.run-*)
+[ -e "${leftover[0]}" ] && bad "a temporary run directory was left behind: ${leftover[0]}" || ok
 before=$(cat "$d/results.csv" | sha256sum)
 one_line_error "existing --run-id" "$run_suite" --builds baseline,patched --reps 1 --out "$tmp/res" --run-id tiny
 [ "$(cat "$d/results.csv" | sha256sum)" = "$before" ] && ok || bad "an earlier run was modified"

@@ -22,7 +22,7 @@ expect() {
 	rc=$?
 	lines=$(grep -c 'error' "$tmp/err")
 	if { [ "$want" = any ] && [ "$rc" = 0 ]; } || { [ "$want" != any ] && [ "$rc" != "$want" ]; } ||
-		[ "$lines" != 1 ] || ! tail -n 1 "$tmp/err" | grep -qE '^[a-z0-9-]+: error: .+'; then
+		[ "$lines" != 1 ] || ! tail -n 1 "$tmp/err" | grep -E '^[a-z0-9-]+: error: .+' >/dev/null; then
 		echo "FAIL $name: exit $rc (want $want), stderr:"
 		sed 's/^/    /' "$tmp/err" | tail -n 5
 		fails=$((fails + 1))

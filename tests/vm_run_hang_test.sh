@@ -32,7 +32,7 @@ hang() { # NAME TIMEOUT VERDICT_REGEX [vm-run options]
 	cat "$work/err"
 	[ "$rc" = 124 ] && ok || bad "$name: exit status $rc, want 124"
 	grep -qE "^vm-run: guest hung: $want" "$work/err" && ok || bad "$name: verdict is not /$want/"
-	report=$(sed -n 's/.*(hang report: \(.*\))$/\1/p' "$work/err" | head -n 1)
+	report=$(sed -n 's/.*(hang report: \(.*\))$/\1/p;T;q' "$work/err")
 	[ -s "$report" ] && ok || bad "$name: no hang report"
 	# Both vCPUs sampled, every RIP symbolized or placed in module text.
 	grep -qE '^sample 0: CPU0 [a-z_].* CPU1 ' "$report" && ok || bad "$name: the report lacks the vCPUs' RIPs"

@@ -6,7 +6,9 @@ BAD='WARNING:|BUG:|kernel BUG|Oops|general protection fault|soft lockup|hard LOC
 
 # The first kernel problems in FILE... (at most 3 lines), or nothing.
 dmesg_problems() {
-	grep -E "$BAD" "$@" 2>/dev/null | head -n 3 || true
+	# grep -m stops each file at 3; sed keeps the first 3 of all and reads
+	# the rest (no reader that exits early under pipefail).
+	grep -m 3 -E "$BAD" "$@" 2>/dev/null | sed -n 1,3p || true
 }
 
 # The emulator's cross-modifying-code race and nothing else (QEMU 7.2's

@@ -54,7 +54,7 @@ bb_fetch_qemu() {
 	# Its libraries are bookworm's: install the ones the machine lacks.
 	for d in $(tr ',' '\n' <"$dir/depends" | sed 's/|.*//; s/(.*//; s/[[:space:]]//g'); do
 		case $d in qemu-* | seabios | ipxe-qemu | "") continue ;; esac
-		dpkg-query -W -f='${Status}\n' "$d" 2>/dev/null | grep -q '^install ok installed$' || libs+=("$d")
+		bb_pkg_installed "$d" || libs+=("$d")
 	done
 	if [ ${#libs[@]} -gt 0 ]; then
 		[ "$(id -u)" = 0 ] || die "QEMU 10 needs these Debian packages: ${libs[*]}; run scripts/setup as root"

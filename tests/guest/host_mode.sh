@@ -50,11 +50,11 @@ id="$(uname -r):host:"
 [ -s "$run/results.csv" ] && [ -f "$run/meta.json" ] || bb_fail "no results.csv / meta.json in $run"
 rows=$(tail -n +2 "$run/results.csv" | wc -l)
 [ "$rows" -gt 20 ] || bb_fail "only $rows rows in results.csv"
-bad=$(tail -n +2 "$run/results.csv" | awk -F, -v id="$id" 'index($1, id) != 1 || $3 != "host"' | head -n 1)
+bad=$(awk -F, -v id="$id" 'NR > 1 && (index($1, id) != 1 || $3 != "host") { print; exit }' "$run/results.csv")
 [ -z "$bad" ] || bb_fail "a row not of build $id* with accel host: $bad"
 grep -q ",bpf_installs," "$run/results.csv" || bb_fail "no BPF instrument rows (bpf_installs)"
 grep -q "\"binder\": \"$kind\"" "$run/meta.json" || bb_fail "meta.json does not say binder $kind"
 grep -q '"accel": "host"' "$run/meta.json" || bb_fail "meta.json does not say accel host"
 [ "$(grep ' binder ' /proc/mounts || true)" = "$mounts_before" ] ||
 	bb_fail "binderfs mounts changed: before '$mounts_before', after '$(grep ' binder ' /proc/mounts)'"
-echo "$BB_TEST: $rows rows, binder $kind, device $(sed -n 's/.*device \([^ ]*\).*/\1/p' "$out/log" | head -n 1); passed on $BB_BUILD_ID"
+echo "$BB_TEST: $rows rows, binder $kind, device $(sed -n 's/.*device \([^ ]*\).*/\1/p;T;q' "$out/log"); passed on $BB_BUILD_ID"
