@@ -7,6 +7,7 @@ BB_CACHE=${BINDERBENCH_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/binderbench}
 BB_PROG=${BB_PROG:-$(basename "$0")}
 # The Debian source package whose sources our module builds come from.
 BB_SOURCE_PKG=linux-source-6.12
+# shellcheck disable=SC2034 # used by the scripts that source this file
 BB_SOURCE_TARBALL=/usr/src/linux-source-6.12.tar.xz
 
 die() {
@@ -449,7 +450,7 @@ bb_kernel_headers() {
 # release every result names) and its modules indexed with depmod; an
 # image that changes is imported again. Prints that name.
 bb_import_kernel() {
-	local path=$1 img= c moddir= rel id dir tmp
+	local path=$1 img='' c moddir='' rel id dir tmp
 	[ -d "$path" ] || die "--kernel $path: no such directory (want a kernel image plus lib/modules/<release>, or a kernel build tree)"
 	path=$(realpath "$path")
 	for c in "$path"/vmlinuz* "$path"/boot/vmlinuz-* "$path"/bzImage "$path"/arch/x86/boot/bzImage; do
@@ -548,6 +549,7 @@ bb_build_tools() {
 }
 
 # Target architectures: BB_ARCH, cross compilers and static sysroots.
+# shellcheck source=arch.sh
 source "$BB_ROOT/scripts/arch.sh"
 
 # bb_fold_gbench REPCSV REP: Google Benchmark JSON that a guest without

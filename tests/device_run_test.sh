@@ -21,7 +21,7 @@ vm_run=$src/scripts/vm-run device_run=$src/scripts/device-run
 source "$src/scripts/lib.sh"
 passed=0 failed=0
 tmp=$(mktemp -d)
-vm_pid= stop=
+vm_pid='' stop=''
 finish() {
 	[ -z "$vm_pid" ] || { : >"$stop"; wait "$vm_pid" 2>/dev/null; }
 	adb kill-server >/dev/null 2>&1

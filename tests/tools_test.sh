@@ -7,7 +7,7 @@
 # Usage: tools_test.sh BUILD_DIR   (from the source root; boots a few guests)
 set -uo pipefail
 build=$(realpath "$1")
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 fails=0 checks=0

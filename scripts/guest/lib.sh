@@ -9,6 +9,7 @@ die() {
 	exit 1
 }
 
+# shellcheck disable=SC2034 # used by the scripts that source this file
 BB_RESULTS_HEADER="build_id,kernel,accel,vcpus,rep,benchmark,params,metric,value,unit,better"
 
 # The mangled name of the one function of Linux's Rust binder (crate

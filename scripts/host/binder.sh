@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034,SC2154 # a fragment: it sets host_* for, and reads tools from, the script that sources it
 # host/binder.sh - sourced by scripts/run-suite --host: the running kernel's
 # binder for host mode. A private binderfs instance when the kernel has
 # binderfs (its own mount in a private directory, unmounted at the end: an
@@ -11,7 +12,7 @@
 # debugfs, else our binderfs's binder_logs, which Rust binder needs) and
 # host_binder (module or built in).
 host_check() {
-	host_binder="built in" host_mount= host_dev= host_logs=/sys/kernel/debug/binder
+	host_binder="built in" host_mount='' host_dev='' host_logs=/sys/kernel/debug/binder
 	grep -qE '^binder_linux ' /proc/modules 2>/dev/null && host_binder=module
 	if grep -qw binder /proc/filesystems; then
 		host_mount=$(mktemp -d /tmp/bb-binderfs.XXXXXX)

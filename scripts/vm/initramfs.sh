@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2154 # a fragment: rel and kdir are scripts/vm-run's
 # vm/initramfs.sh - sourced by scripts/vm-run: the guest's initramfs (busybox,
 # stage 1 of scripts/guest/init and the virtio/9p modules with their
 # dependencies, resolved by modprobe --show-depends), built once per kernel

@@ -1,4 +1,5 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2154,SC2054 # a fragment: rel, build, ... are scripts/vm-run's; commas are QEMU's own option syntax
 # vm/qemu.sh - sourced by scripts/vm-run: the QEMU command line of a guest
 # (9p shares, consoles, accelerator), the files a boot's run directory gives
 # the guest (environment, COMMAND, module), and the KVM probe. Uses vm-run's
@@ -80,7 +81,7 @@ probe_kvm() {
 	if [ ! -f "$probe" ]; then
 		local pdir
 		pdir=$(mktemp -d "$BB_CACHE/vm-runs/kvm-probe.XXXXXX")
-		used_accel=kvm ko= write_guest_files "$pdir" 0 true
+		used_accel=kvm ko='' write_guest_files "$pdir" 0 true
 		cat "$pdir/hvc0.out" >/dev/null &
 		cat "$pdir/hvc1.out" >/dev/null &
 		if eval "timeout -k 5 60 $(qemu_cmd kvm "$pdir" 0)" >/dev/null 2>&1 </dev/null &&

@@ -21,6 +21,7 @@
 # Usage (inside scripts/vm-run): dontneed_race.sh [--expect-wrong] TRACE_INSTALLS TORTURE SECONDS
 set -eu
 BB_TEST=dontneed-race
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 expect=right
 if [ "${1:-}" = --expect-wrong ]; then

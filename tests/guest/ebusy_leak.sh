@@ -40,6 +40,7 @@ snapshot() { # prints "net_allocated_pages free_pages" after reclaim
 storm_args="-t 8 -l 8 -b 1 -s 2000 --reclaim --marker"
 # Warm up: allocates the trace buffer, loads everything the storm touches.
 "$trace" "$storm" $storm_args -r 20 >/dev/null
+# shellcheck disable=SC2046 # split into fields on purpose
 set -- $(snapshot)
 net0=$1 free0=$2
 # Storms until at least 100 races (at most 8). A storm or tracing failure
@@ -55,6 +56,7 @@ while [ "$races" -lt 100 ] && [ "$runs" -lt 8 ]; do
 	lookups=$((lookups + $(sed -n 's/^mmap_install_read=//p' /tmp/counts)))
 	runs=$((runs + 1))
 done
+# shellcheck disable=SC2046 # split into fields on purpose
 set -- $(snapshot)
 net1=$1 free1=$2
 held=$((net1 - net0))

@@ -33,6 +33,7 @@ for target in receiver decoy; do
 	eval "writes_$target=\$(sed -n 's/^mmap_mmcall_write,\\([0-9]*\\),.*/\\1/p' \"$out/$target.csv\")"
 	eval "holds_$target=\$(/usr/bin/python3 -c 'import json,sys; print(int(json.load(open(sys.argv[1]))[\"benchmarks\"][-1][\"holds\"]))' \"$out/$target.json\")"
 done
+# shellcheck disable=SC2154 # holds_* are set by the eval in the loop above
 echo "holder_decoy: binder mm write-locked by mm calls: receiver ${writes_receiver:-0} (holds $holds_receiver)," \
 	"decoy ${writes_decoy:-0} (holds $holds_decoy)"
 [ "$holds_receiver" -gt 0 ] && [ "$holds_decoy" -gt 0 ] || fail "a holder did not hold"

@@ -9,6 +9,7 @@
 # Usage (inside scripts/vm-run): host_mode.sh RUN_SUITE BUILD_DIR
 set -eu
 BB_TEST=host-mode
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 run_suite=$1 build=$2
 out=$(mktemp -d)
@@ -29,6 +30,7 @@ one_line "$out/err" "run-suite: error: host mode needs root"
 mounts_before=$(grep ' binder ' /proc/mounts || true)
 if [ -z "${BB_BINDERFS:-}" ]; then
 	# /dev/binder in use: refused, naming the holder.
+	# shellcheck disable=SC2217 # sleep holds the device open, reads nothing
 	sleep 600 <"$BB_BINDER_DEV" &
 	holder=$!
 	sleep 0.5

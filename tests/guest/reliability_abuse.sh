@@ -13,6 +13,7 @@
 #   reliability_abuse.sh [--no-mremap | --expect-mremap-fault] TORTURE TORTURE_ASAN FUZZ_OPS
 set -eu
 BB_TEST=reliability-abuse
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 checks=
 case ${1:-} in

@@ -11,6 +11,7 @@
 # Usage (inside scripts/vm-run): reliability_churn.sh TORTURE TORTURE_ASAN SECONDS
 set -eu
 BB_TEST=reliability-churn
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 torture=$1 torture_asan=$2 seconds=$3
 cg=/sys/fs/cgroup/bb-churn

@@ -8,6 +8,7 @@
 # Usage (inside scripts/vm-run --debug-kernel): reliability_debug.sh TORTURE INSTALL_STORM
 set -eu
 BB_TEST=reliability-debug-kernel
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 torture=$1 storm=$2
 "$storm" -t 4 -l 4 -r 10 --reclaim >/dev/null || bb_fail "install-storm"

@@ -14,6 +14,7 @@
 #   reliability_kill.sh [--expect-dead-as-failed] TORTURE TORTURE_ASAN ROUNDS
 set -eu
 BB_TEST=reliability-kill
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 expect=pass
 if [ "${1:-}" = --expect-dead-as-failed ]; then

@@ -12,6 +12,7 @@
 #   reliability_lifecycle.sh CYCLES SYNC_TXN INSTALL_STORM KO...
 set -eu
 BB_TEST=reliability-lifecycle
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 cycles=$1 sync=$2 storm=$3
 shift 3

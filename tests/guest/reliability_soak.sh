@@ -11,6 +11,7 @@
 # Usage (inside scripts/vm-run): reliability_soak.sh STORMS SECONDS
 set -eu
 BB_TEST=reliability-soak
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 storms=$1 seconds=$2
 families="pingpong throughput cold_install mmap_contention shrinker_pressure oneway"

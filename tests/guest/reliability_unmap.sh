@@ -11,6 +11,7 @@
 # Usage (inside scripts/vm-run): reliability_unmap.sh TORTURE TORTURE_ASAN ROUNDS
 set -eu
 BB_TEST=reliability-unmap
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 torture=$1 torture_asan=$2 rounds=$3
 "$torture" unmap -n 2 -s 99 >/dev/null # warm up: libraries, debugfs, slab caches

@@ -12,10 +12,12 @@
 # Usage (inside scripts/vm-run): vma_lock_path.sh INSTALL_STORM TORTURE
 set -eu
 BB_TEST=vma-lock-path
+# shellcheck source=lib.sh
 . "$(dirname "$0")/lib.sh"
 storm=$1 torture=$2
 T=/sys/kernel/tracing
 [ -d $T/events ] || mount -t tracefs nodev $T
+# shellcheck source=../../scripts/guest/vma-probe.sh
 . "$(dirname "$0")/../../scripts/guest/vma-probe.sh"
 vma_probe_find || bb_fail "neither binder_compat_lock_vma_under_rcu (a compat module build) nor binder built in"
 trap 'vma_probe_stop' EXIT
@@ -24,10 +26,12 @@ counts() { vma_probe_counts; }
 reset() { vma_probe_reset || bb_fail "cannot reset the hist triggers on $VMA_FN"; }
 reset
 "$storm" -t 4 -l 4 -r 20 --reclaim >/dev/null || bb_fail "install-storm"
+# shellcheck disable=SC2046 # split into fields on purpose
 set -- $(counts)
 ok1=$1 null1=$2
 reset
 "$torture" churn -S 8 -c 4 --reclaim -s 3 || bb_fail "binder-torture churn"
+# shellcheck disable=SC2046 # split into fields on purpose
 set -- $(counts)
 ok2=$1 null2=$2
 echo "$BB_TEST: install storm: $ok1 vmas locked, $null1 fallbacks to mmap_lock;" \
