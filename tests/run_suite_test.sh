@@ -14,38 +14,38 @@ trap 'chmod -R u+w "$tmp"; rm -rf "$tmp"' EXIT
 passed=0 failed=0
 ok() { passed=$((passed + 1)); }
 bad() { failed=$((failed + 1)); echo "FAIL: $*" >&2; }
-one_line_error() { # NAME COMMAND...
-	local name=$1 out rc
-	shift
+one_line_error() { # NAME WANT COMMAND...: one line, "run-suite: error: WANT..."
+	local name=$1 want=$2 out rc
+	shift 2
 	out=$("$@" 2>&1 >/dev/null)
 	rc=$?
-	if [ "$rc" != 0 ] && [ "$(echo "$out" | wc -l)" = 1 ] && [[ $out == run-suite:\ error:* ]]; then
+	if [ "$rc" != 0 ] && [ "$(echo "$out" | wc -l)" = 1 ] && [[ $out == "run-suite: error: $want"* ]]; then
 		ok
 	else
-		bad "$name: status $rc, stderr: $out"
+		bad "$name: status $rc, stderr: '$out', want one line 'run-suite: error: $want...'"
 	fi
 }
-one_line_error "bad --reps" "$run_suite" --reps zero --out "$tmp/o"
-one_line_error "bad flag" "$run_suite" --frobnicate
-one_line_error "bad --builds" "$run_suite" --builds 'a b'
-one_line_error "bad --arch" "$run_suite" --arch sparc
-one_line_error "arm64 build off its kernel" "$run_suite" --arch arm64 --builds stock@6.1
-one_line_error "--host with --arch" "$run_suite" --host --arch arm64
+one_line_error "bad --reps" "bad --reps 'zero'" "$run_suite" --reps zero --out "$tmp/o"
+one_line_error "bad flag" "unknown argument '--frobnicate'" "$run_suite" --frobnicate
+one_line_error "bad --builds" "bad --builds 'a b'" "$run_suite" --builds 'a b'
+one_line_error "bad --arch" "bad --arch 'sparc'" "$run_suite" --arch sparc
+one_line_error "arm64 build off its kernel" "--arch arm64: build stock@6.1 is not on" "$run_suite" --arch arm64 --builds stock@6.1
+one_line_error "--host with --arch" "--host measures the running kernel's binder: --arch does not apply" "$run_suite" --host --arch arm64
 mkdir "$tmp/ro" && chmod a-w "$tmp/ro"
 # Root writes anywhere: as root, the check runs as nobody (setpriv).
 if [ "$(id -u)" != 0 ]; then
-	one_line_error "unwritable --out" "$run_suite" --out "$tmp/ro"
+	one_line_error "unwritable --out" "output directory $tmp/ro is not writable" "$run_suite" --out "$tmp/ro"
 else
 	# nobody may not reach the checkout (a clone under /root): run a copy
 	# of the scripts from the world-readable scratch directory; run-suite
 	# checks --out before it builds anything.
 	cp -r "$(dirname "$run_suite")" "$tmp/scripts"
 	chmod -R a+rX "$tmp/scripts" && chmod a+rx "$tmp"
-	one_line_error "unwritable --out (as nobody)" setpriv --reuid=65534 --regid=65534 --clear-groups \
+	one_line_error "unwritable --out (as nobody)" "output directory $tmp/ro is not writable" setpriv --reuid=65534 --regid=65534 --clear-groups \
 		env HOME="$tmp" "$tmp/scripts/run-suite" --out "$tmp/ro"
 fi
 touch "$tmp/file"
-one_line_error "--out is a file" "$run_suite" --out "$tmp/file/sub"
+one_line_error "--out is a file" "cannot create output directory $tmp/file/sub" "$run_suite" --out "$tmp/file/sub"
 
 "$run_suite" --builds baseline,p99,patched --reps 1 --out "$tmp/res" --run-id tiny >"$tmp/log" 2>&1
 rc=$?
@@ -59,10 +59,18 @@ for f in results.csv report.md comparison.csv meta.json baseline/rep-1.csv patch
 done
 grep -q '"p99": {"build_id": "unknown", "binder": "module", "status": "build"}' "$d/meta.json" && ok ||
 	bad "meta.json does not record the failed build"
-for b in baseline patched; do
-	grep -q ":$b:.*,cold_install,.*,mmap_install_write," "$d/results.csv" && ok ||
-		bad "results.csv lacks the $b install counts"
-done
+# The counts the report headlines, by value: baseline's installs each take
+# mmap_lock for write (writes = installs > 0: the control that the lock
+# events reach the count), patched's none (0 writes of > 0 installs).
+count() {
+	awk -F, -v b=":$1:" -v m="$2" 'index($1, b) && $6 == "cold_install" && $8 == m { print $9; exit }' "$d/results.csv"
+}
+inst=$(count baseline installs) wr=$(count baseline mmap_install_write)
+[ "${inst:-0}" -gt 0 ] && [ "$wr" = "$inst" ] && ok ||
+	bad "baseline's cold installs took mmap_lock for write $wr times in $inst installs (want as many, > 0)"
+inst=$(count patched installs) wr=$(count patched mmap_install_write)
+[ "${inst:-0}" -gt 0 ] && [ "$wr" = 0 ] && ok ||
+	bad "patched's cold installs took mmap_lock for write $wr times in $inst installs (want 0 of > 0)"
 grep -q '| cold_install |' "$d/report.md" && ok || bad "report.md has no cold_install rows"
 # The mmap_holder storms: rows per build, the report's first section, and
 # the guest boots (with those that failed before the storms) in meta.json.
@@ -79,7 +87,7 @@ grep -q "^run-suite: build p99 could not be measured" "$tmp/log" && ok || bad "n
 leftover=("$tmp/res"/.run-*)
 [ -e "${leftover[0]}" ] && bad "a temporary run directory was left behind: ${leftover[0]}" || ok
 before=$(cat "$d/results.csv" | sha256sum)
-one_line_error "existing --run-id" "$run_suite" --builds baseline,patched --reps 1 --out "$tmp/res" --run-id tiny
+one_line_error "existing --run-id" "$tmp/res/tiny already exists" "$run_suite" --builds baseline,patched --reps 1 --out "$tmp/res" --run-id tiny
 [ "$(cat "$d/results.csv" | sha256sum)" = "$before" ] && ok || bad "an earlier run was modified"
 echo "run_suite_test: $passed passed, $failed failed"
 [ "$failed" = 0 ]

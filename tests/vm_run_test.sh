@@ -75,20 +75,40 @@ if [ -x /usr/bin/qemu-system-x86_64 ]; then
 	expect "--qemu the machine's QEMU" 0 $?
 	check "--qemu 7.2 warns of the race" grep -q "^vm-run: warning: QEMU 7\..* has the emulator's int3 race" "$tmp/err"
 fi
+# One line, and the line that names what is wrong: "vm-run: error: WANT...".
+one_line() { # one_line NAME WANT
+	local got
+	got=$(cat "$tmp/err")
+	if [ "$(wc -l <"$tmp/err")" = 1 ] && [[ $got == "vm-run: error: $2"* ]]; then
+		passed=$((passed + 1))
+	else
+		failed=$((failed + 1))
+		echo "FAIL: $1: stderr '$got', want one line 'vm-run: error: $2...'" >&2
+	fi
+}
 "$vm_run" --qemu /nonexistent/qemu -- true >"$tmp/out" 2>"$tmp/err"
 expect "--qemu missing" 1 $?
-check "--qemu missing: one line" test "$(wc -l <"$tmp/err")" = 1
+one_line "--qemu missing" "QEMU '/nonexistent/qemu' is not an executable"
 
-for bad in "--smp zero" "--boot-attempts 0" "--boot-timeout x" "--arch sparc" "--arch arm64 --kernel 6.1" \
-	"--arch arm64 --accel kvm" "--forward 5555"; do
+while IFS='|' read -r bad want; do
 	# shellcheck disable=SC2086
-	"$vm_run" $bad -- true >"$tmp/out" 2>"$tmp/err"
+	"$vm_run" $bad -- true >"$tmp/out" 2>"$tmp/err" </dev/null
 	expect "bad flag $bad" 1 $?
-	check "bad flag $bad: one line" test "$(wc -l <"$tmp/err")" = 1
-done
+	one_line "bad flag $bad" "$want"
+done <<'EOF'
+--smp zero|bad --smp 'zero'
+--boot-attempts 0|bad --boot-attempts '0'
+--boot-timeout x|bad --boot-timeout 'x'
+--arch sparc|bad --arch 'sparc'
+--arch arm64 --kernel 6.1|--arch arm64 boots Debian's arm64 6.12 kernel only
+--arch arm64 --accel kvm|--arch arm64 runs under TCG only
+--forward 5555|bad --forward '5555'
+EOF
 
 "$vm_run" --module no-such-build -- true >"$tmp/out" 2>"$tmp/err"
 expect "unknown build" 1 $?
+check "unknown build: kmod-build names it" grep -q "^kmod-build: error: unknown build 'no-such-build'" "$tmp/err"
+check "unknown build: vm-run's line" grep -qx "vm-run: error: cannot build module 'no-such-build'" "$tmp/err"
 
 echo "$passed passed, $failed failed"
 [ "$failed" = 0 ]
