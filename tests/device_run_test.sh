@@ -131,6 +131,10 @@ check "storms from binder-storms folded in" grep -q ',mmap_holder,' "$d/results.
 installs=$(awk -F, '$6 == "cold_install" && $8 == "installs" && $5 == 1 { print $9 }' "$d/results.csv")
 writes=$(awk -F, '$6 == "cold_install" && $8 == "mmap_install_write" && $5 == 1 { print $9 }' "$d/results.csv")
 check "cold installs counted ($installs)" test "${installs:-0}" -gt 0
+vma=$(awk -F, '$6 == "cold_install" && $8 == "vma_locked" && $5 == 1 { print $9 }' "$d/results.csv")
+# The control of that zero: the same run saw the installs' lock, the
+# per-VMA one (0 writes with no lock attributed at all would read the same).
+check "patched installs took the per-VMA lock (${vma:-no row})" test "${vma:-0}" -gt 0
 check "patched installs take no mmap_lock for write ($writes)" test "$writes" = 0
 check "compared with the guest run" grep -q '^| device@[^ ]* | .* | the device.s own |' "$d/report.md"
 check "device left clean" test -z "$(adb -s "$serial" shell 'ls -d /tmp/bb-device 2>/dev/null' | tr -d '\r')"

@@ -39,9 +39,17 @@ echo "holder_decoy: binder mm write-locked by mm calls: receiver ${writes_receiv
 [ "$holds_receiver" -gt 0 ] && [ "$holds_decoy" -gt 0 ] || fail "a holder did not hold"
 [ $((${writes_receiver:-0} - ${writes_decoy:-0})) -ge "$holds_receiver" ] ||
 	fail "binder mms write-locked ${writes_receiver:-0} times behind the receiver's $holds_receiver holds, ${writes_decoy:-0} behind the decoy's: the decoy shares the receiver's lock"
-for f in "kind:mprotect;threads:2;size:16384;region_mb:32;gap_ms:20" \
-	"kind:mprotect;target:decoy;threads:2;size:16384;region_mb:32;gap_ms:20"; do
+# Every latency kept: as many samples in the file as transactions the
+# storm's JSON counted for its run.
+for target in receiver decoy; do
+	f="kind:mprotect;threads:2;size:16384;region_mb:32;gap_ms:20"
+	[ "$target" = decoy ] && f="kind:mprotect;target:decoy;threads:2;size:16384;region_mb:32;gap_ms:20"
 	[ -s "$out/samples/$f.txt" ] || fail "no samples file $f.txt"
+	kept=$(wc -l <"$out/samples/$f.txt")
+	want=$(/usr/bin/python3 -c 'import json,sys; print(int(json.load(open(sys.argv[1]))["benchmarks"][-1]["samples"]))' "$out/$target.json") ||
+		fail "the $target run's JSON has no samples counter"
+	[ "$kept" -eq "$want" ] && [ "$want" -gt 0 ] ||
+		fail "the $target run kept $kept latencies of its $want transactions"
 done
 "$tl" -s -W 300 -l "$BB_BUILD_ID" -o "$out/timeline.json" -- "$storms" \
 	--benchmark_filter='^mmap_holder/kind:smaps_rollup/threads:' \
