@@ -84,7 +84,7 @@ if [ "$rc" = 0 ]; then
 fi
 # Failed as a storm fails (a benchmark's error, reported), not by a crash.
 grep -E 'error|dead|ERROR' "$out/kill.log" | sed -n 1,3p
-grep -q '^binderbench: error: a benchmark failed' "$out/kill.log" || {
+grep -q 'binderbench: error: a benchmark failed' "$out/kill.log" || {
 	echo "storms_smoke: binder-storms exited $rc when its server died, but reported no failed benchmark" >&2
 	exit 1
 }
