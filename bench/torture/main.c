@@ -9,6 +9,8 @@
  *   unmap  the receiver munmap()s its binder mapping under cold installs
  *   dontneed  a process MADV_DONTNEEDs its binder pages while replies
  *          install them (races of two installs of one page)
+ *   failinsert  page inserts forced to fail (-hooks builds), then the
+ *          receiver killed with the failed install's page in its slot
  * Exits 0 when binder behaved, 1 with a one-line error when it did not,
  * 2 for bad usage, 4 when the run hung past --timeout.
  */
@@ -84,9 +86,10 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: binder-torture MODE [-d DEVICE] [-s SEED] [-n ROUNDS] [-c CLIENTS]\n"
 		   "                      [-S SECONDS] [--reclaim] [--timeout SECONDS]\n"
-		   "  MODE: kill, churn, abuse, fuzz, unmap or dontneed (see bench/torture/main.c)\n"
+		   "  MODE: kill, churn, abuse, fuzz, unmap, dontneed or failinsert\n"
+		   "        (see bench/torture/main.c)\n"
 		   "  -d  the binder device (default $BB_BINDER_DEV or /dev/binder)\n"
-		   "  -n  kill: rounds (default 20); unmap: rounds (40);\n"
+		   "  -n  kill: rounds (default 20); unmap: rounds (40); failinsert: rounds (50);\n"
 		   "      fuzz: operations per thread (default 20000)\n"
 		   "  -c  client processes (kill, unmap: default 4) or threads (churn, fuzz,\n"
 		   "      dontneed: 4)\n"
@@ -132,6 +135,7 @@ int main(int argc, char **argv)
 		{ "fuzz", torture_fuzz, 20000 },
 		{ "unmap", torture_unmap, 40 },
 		{ "dontneed", torture_dontneed, 0 },
+		{ "failinsert", torture_failinsert, 50 },
 	};
 	struct torture_opts o = { .dev = bb_binder_dev(), .seed = 1, .clients = 4,
 				  .seconds = 10, .log = stdout };
@@ -183,7 +187,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "binder-torture: error: want exactly one MODE (kill, churn, abuse, fuzz, unmap or dontneed)\n");
+		fprintf(stderr, "binder-torture: error: want exactly one MODE (kill, churn, abuse, fuzz, unmap, dontneed or failinsert)\n");
 		return 2;
 	}
 	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)

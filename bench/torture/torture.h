@@ -15,7 +15,8 @@
 struct torture_opts {
 	const char *dev;	/* binder device */
 	uint64_t seed;		/* every random choice derives from it */
-	size_t rounds;		/* kill, unmap: rounds; fuzz: operations per thread */
+	size_t rounds;		/* kill, unmap, failinsert: rounds; fuzz: operations
+				 * per thread */
 	size_t clients;		/* client processes (kill) or threads */
 	double seconds;		/* churn, dontneed: how long */
 	int reclaim;		/* run binder's shrinker in a loop meanwhile */
@@ -68,13 +69,15 @@ typedef int (*torture_round_fn)(const struct torture_opts *o, size_t round,
 int torture_rounds(const struct torture_opts *o, torture_round_fn round, void *ctx,
 		   uint64_t *passes, long *left, struct bb_errbuf *err);
 
-/* The modes (kill.c, churn.c, abuse.c, fuzz.c, unmap.c, dontneed.c). */
+/* The modes (kill.c, churn.c, abuse.c, fuzz.c, unmap.c, dontneed.c,
+ * failinsert.c). */
 int torture_kill(const struct torture_opts *o, struct bb_errbuf *err);
 int torture_churn(const struct torture_opts *o, struct bb_errbuf *err);
 int torture_abuse(const struct torture_opts *o, struct bb_errbuf *err);
 int torture_fuzz(const struct torture_opts *o, struct bb_errbuf *err);
 int torture_unmap(const struct torture_opts *o, struct bb_errbuf *err);
 int torture_dontneed(const struct torture_opts *o, struct bb_errbuf *err);
+int torture_failinsert(const struct torture_opts *o, struct bb_errbuf *err);
 
 
 #endif
