@@ -11,8 +11,10 @@
 
 # vma_probe_find: sets VMA_FN and VMA_KEY; returns 1 when binder has no
 # per-VMA function to probe here (a module without the compat copy: not
-# measurable).
+# measurable), or the kernel has no hist triggers to count with (the debug
+# kernel: defconfig has no CONFIG_HIST_TRIGGERS).
 vma_probe_find() {
+	[ -e "$T/events/mmap_lock/mmap_lock_acquire_returned/hist" ] || return 1
 	if grep -q ' binder_compat_lock_vma_under_rcu' /proc/kallsyms; then
 		VMA_FN=binder_linux:binder_compat_lock_vma_under_rcu VMA_KEY=common_pid
 	elif grep -qE ' (binder_alloc_free_page|rust_shrink_free_page)$' /proc/kallsyms &&
