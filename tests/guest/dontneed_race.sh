@@ -6,7 +6,8 @@
 # alloc->pages[] keeps only one: the other page leaks and binder copies
 # replies into a page the process does not map. The verdict is the driver's
 # own signal: replies that read back wrong ("N corrupted" in its summary).
-# Also counted: the races (concurrent installs of one page, trace-installs)
+# Also counted: the races (concurrent installs of one page, trace-installs
+# --installs-only: no mmap_lock stacks, which cost ~20 s a run to parse)
 # and pages still allocated after every process exited and reclaim ran (the
 # ebusy-leak method: pgalloc - pgfree).
 #   default          the build must be right: no wrong reply, fewer pages
@@ -54,10 +55,10 @@ if [ "$delay" != 0 ]; then
 	echo "$BB_TEST: every successful page insert sleeps $delay us before it returns (widened window)"
 fi
 # Warm up: the trace buffer, libraries, slab caches.
-"$trace" "$torture" dontneed -S 1 -c 2 >/dev/null 2>&1 || true
+"$trace" --installs-only "$torture" dontneed -S 1 -c 2 >/dev/null 2>&1 || true
 pages0=$(bb_net_pages)
 status=0
-"$trace" "$torture" dontneed -S "$seconds" -c 8 --reclaim -s 1 >/tmp/dn.out 2>&1 || status=$?
+"$trace" --installs-only "$torture" dontneed -S "$seconds" -c 8 --reclaim -s 1 >/tmp/dn.out 2>&1 || status=$?
 cat /tmp/dn.out
 pages1=$(bb_net_pages)
 races=$(sed -n 's/^races=//p' /tmp/dn.out)
