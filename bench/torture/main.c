@@ -11,6 +11,11 @@
  *          install them (races of two installs of one page)
  *   failinsert  page inserts forced to fail (-hooks builds), then the
  *          receiver killed with the failed install's page in its slot
+ *   impostor  a process unmaps its binder mapping with pages on binder's
+ *          freelist, maps anonymous memory at its address, runs the shrinker
+ *   unmapped  the same without the anonymous mapping (impostor's control)
+ *   partial  the same, but only the half of the mapping without the pages
+ *          is unmapped: the pages must stay (binder's vma still maps them)
  * Exits 0 when binder behaved, 1 with a one-line error when it did not,
  * 2 for bad usage, 4 when the run hung past --timeout.
  */
@@ -86,7 +91,8 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: binder-torture MODE [-d DEVICE] [-s SEED] [-n ROUNDS] [-c CLIENTS]\n"
 		   "                      [-S SECONDS] [--reclaim] [--timeout SECONDS]\n"
-		   "  MODE: kill, churn, abuse, fuzz, unmap, dontneed or failinsert\n"
+		   "  MODE: kill, churn, abuse, fuzz, unmap, dontneed, failinsert, impostor,\n"
+		   "        unmapped or partial\n"
 		   "        (see bench/torture/main.c)\n"
 		   "  -d  the binder device (default $BB_BINDER_DEV or /dev/binder)\n"
 		   "  -n  kill: rounds (default 20); unmap: rounds (40); failinsert: rounds (50);\n"
@@ -136,6 +142,9 @@ int main(int argc, char **argv)
 		{ "unmap", torture_unmap, 40 },
 		{ "dontneed", torture_dontneed, 0 },
 		{ "failinsert", torture_failinsert, 50 },
+		{ "impostor", torture_impostor, 0 },
+		{ "unmapped", torture_unmapped, 0 },
+		{ "partial", torture_partial, 0 },
 	};
 	struct torture_opts o = { .dev = bb_binder_dev(), .seed = 1, .clients = 4,
 				  .seconds = 10, .log = stdout };
@@ -187,7 +196,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (optind != argc - 1) {
-		fprintf(stderr, "binder-torture: error: want exactly one MODE (kill, churn, abuse, fuzz, unmap, dontneed or failinsert)\n");
+		fprintf(stderr, "binder-torture: error: want exactly one MODE (kill, churn, abuse, fuzz, unmap, dontneed, failinsert, impostor, unmapped or partial)\n");
 		return 2;
 	}
 	for (size_t i = 0; i < sizeof(modes) / sizeof(modes[0]); i++)

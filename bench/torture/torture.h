@@ -70,7 +70,7 @@ int torture_rounds(const struct torture_opts *o, torture_round_fn round, void *c
 		   uint64_t *passes, long *left, struct bb_errbuf *err);
 
 /* The modes (kill.c, churn.c, abuse.c, fuzz.c, unmap.c, dontneed.c,
- * failinsert.c). */
+ * failinsert.c, impostor.c). */
 int torture_kill(const struct torture_opts *o, struct bb_errbuf *err);
 int torture_churn(const struct torture_opts *o, struct bb_errbuf *err);
 int torture_abuse(const struct torture_opts *o, struct bb_errbuf *err);
@@ -78,6 +78,9 @@ int torture_fuzz(const struct torture_opts *o, struct bb_errbuf *err);
 int torture_unmap(const struct torture_opts *o, struct bb_errbuf *err);
 int torture_dontneed(const struct torture_opts *o, struct bb_errbuf *err);
 int torture_failinsert(const struct torture_opts *o, struct bb_errbuf *err);
+int torture_impostor(const struct torture_opts *o, struct bb_errbuf *err);
+int torture_unmapped(const struct torture_opts *o, struct bb_errbuf *err);
+int torture_partial(const struct torture_opts *o, struct bb_errbuf *err);
 
 
 #endif
