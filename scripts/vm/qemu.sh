@@ -3,7 +3,8 @@
 # vm/qemu.sh - sourced by scripts/vm-run: the QEMU command line of a guest
 # (9p shares, consoles, accelerator), the files a boot's run directory gives
 # the guest (environment, COMMAND, module), and the KVM probe. Uses vm-run's
-# settings (smp, mem, kdir, initrd, kernel_args, cwd, root_share, ko, ...).
+# settings (smp, mem, kdir, initrd, kernel_args, cwd, root_share, cache_share,
+# ko, ...).
 
 qemu_cmd() {
 	local acc=$1 run=$2 share_cwd=$3
@@ -28,6 +29,9 @@ qemu_cmd() {
 	[ "$share_cwd" = 1 ] && a+=(-virtfs "local,path=$cwd,mount_tag=bbcwd,security_model=none")
 	[ "$share_cwd" = 1 ] && [ -n "$root_share" ] &&
 		a+=(-virtfs "local,path=$root_share,mount_tag=bbroot,security_model=none,readonly=on")
+	if [ -n "${cache_share:-}" ]; then
+		a+=(-virtfs "local,path=$cache_share,mount_tag=bbcache,security_model=none,readonly=on")
+	fi
 	# --forward: a NIC on the user network, one host port forwarded in.
 	[ -z "${forward:-}" ] ||
 		a+=(-netdev "user,id=net0,restrict=on,hostfwd=tcp:127.0.0.1:${forward%%:*}-:${forward#*:}"
@@ -51,6 +55,7 @@ write_guest_files() {
 	{
 		printf 'BB_CWD=%q\n' "$([ "$share_cwd" = 1 ] && echo "$cwd")"
 		printf 'BB_ROOT_SHARE=%q\n' "$([ "$share_cwd" = 1 ] && echo "$root_share")"
+		printf 'BB_CACHE_SHARE=%q\n' "${cache_share:-}"
 		# The guest sees the run directory as /run/bb; a module file anywhere
 		# on the host (even under the guest's tmpfs /tmp) is loaded from there.
 		if [ -n "$ko" ]; then
