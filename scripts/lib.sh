@@ -522,6 +522,42 @@ bb_builtin_build_id() {
 	echo "$1:builtin:$(sha256sum "$(bb_kernel_dir "$1")/vmlinuz" | cut -c1-12)"
 }
 
+# bb_kconfig_check CONFIG WHAT FRAGMENT...: every option of the fragments
+# (as the last fragment that names it says: merge_config's rule) is in
+# CONFIG, the .config olddefconfig left; prints the first that is not,
+# naming its fragment and WHAT (e.g. "the 6.12 config"), and returns 1.
+bb_kconfig_check() {
+	local config=$1 what=$2 frag line opt
+	shift 2
+	local -A want=() from=()
+	while read -r frag line; do
+		case $line in
+		'# CONFIG_'*' is not set')
+			opt=${line#\# }
+			opt=${opt%% *}
+			want[$opt]='unset'
+			;;
+		CONFIG_*=*)
+			opt=${line%%=*}
+			want[$opt]=${line#*=}
+			;;
+		*) continue ;;
+		esac
+		from[$opt]=$frag
+	done < <(for frag in "$@"; do sed "s|^|$(basename "$frag") |" "$frag"; done)
+	for opt in "${!want[@]}"; do
+		if [ "${want[$opt]}" = unset ]; then
+			if grep -q "^$opt=" "$config"; then
+				echo "$what has $opt, which scripts/data/${from[$opt]} leaves out"
+				return 1
+			fi
+		elif ! grep -qxF "$opt=${want[$opt]}" "$config"; then
+			echo "$what lacks $opt (wanted ${want[$opt]}; scripts/data/${from[$opt]})"
+			return 1
+		fi
+	done
+}
+
 # Path of a module inside an unpacked image (e.g. kernel/fs/9p/9p.ko.xz).
 bb_kernel_module_path() {
 	local rel=$1 name=$2 dir f
