@@ -21,6 +21,7 @@ docs = [os.path.relpath(os.path.join(root, d), root) if not os.path.isabs(d) els
 failures = []
 checked_links = checked_cmds = 0
 help_cache = {}
+flags_cache = {}
 
 
 def anchors(path):
@@ -60,6 +61,23 @@ def code_lines(path):
         prev_blank = line.strip() == ""
 
 
+def accepted_flags(script):
+    """The flags a script parses: its case labels (shell) or its option
+    string literals (Python), read from its code, never its comments."""
+    if script not in flags_cache:
+        src = open(os.path.join(root, script), encoding="utf-8").read()
+        first = src.split("\n", 1)[0]
+        code = "\n".join(l for l in src.splitlines() if not l.lstrip().startswith("#"))
+        if "python" in first:
+            found = set(re.findall(r"""['"](--[a-z][a-z0-9-]*)['"=]""", code))
+        else:
+            found = set()
+            for label in re.findall(r"(?m)^\s*(-[-a-zA-Z0-9]+(?:\s*\|\s*-[-a-zA-Z0-9=*]+)*)\)", code):
+                found.update(f.strip().rstrip("=*") for f in label.split("|"))
+        flags_cache[script] = found
+    return flags_cache[script]
+
+
 def help_text(script):
     if script not in help_cache:
         res = subprocess.run([os.path.join(root, script), "--help"], capture_output=True, text=True,
@@ -67,6 +85,34 @@ def help_text(script):
         help_cache[script] = (res.returncode, res.stdout + res.stderr)
     return help_cache[script]
 
+
+def check_segment(doc, seg):
+    """Problems of one command of a doc: the script runs --help, and knows
+    and parses each of its own flags."""
+    words = seg.split()
+    script = words[0]
+    if not os.access(os.path.join(root, script), os.X_OK):
+        return [f"{doc}: `{seg.strip()}`: {script} is not an executable script"]
+    rc, helptext = help_text(script)
+    if rc != 0:
+        return [f"{doc}: {script} --help exited {rc}"]
+    out = []
+    # After a bare "--" come another program's arguments (vm-run's guest
+    # command): only the script's own flags are its to know.
+    own = re.split(r"\s--(?:\s|$)", seg, maxsplit=1)[0]
+    for flag in re.findall(r"(?<![\w-])(--[a-z][a-z0-9-]*)", own):
+        if flag not in helptext:
+            out.append(f"{doc}: `{seg.strip()}`: {script} --help does not know {flag}")
+        elif flag not in accepted_flags(script):
+            out.append(f"{doc}: `{seg.strip()}`: {script} does not parse {flag}")
+    return out
+
+
+# The control: a flag that kernel-build's help mentions (another script's)
+# but kernel-build rejects must be flagged, and one it parses must not.
+if not check_segment("(control)", "scripts/kernel-build --module patched") or \
+        check_segment("(control)", "scripts/kernel-build --kernel 7.2 rust"):
+    failures.append("control: scripts/kernel-build --module is not flagged, or --kernel is")
 
 for doc in docs:
     path = os.path.join(root, doc)
@@ -90,24 +136,12 @@ for doc in docs:
     # Commands: every segment of a code line that starts with scripts/.
     for line in code_lines(path):
         for seg in re.split(r"&&|\|\||;|\|", line):
+            seg = re.sub(r"^\s*sudo\s+", "", seg)
             words = seg.split()
             if not words or not words[0].startswith("scripts/"):
                 continue
-            script = words[0]
             checked_cmds += 1
-            if not os.access(os.path.join(root, script), os.X_OK):
-                failures.append(f"{doc}: `{seg.strip()}`: {script} is not an executable script")
-                continue
-            rc, helptext = help_text(script)
-            if rc != 0:
-                failures.append(f"{doc}: {script} --help exited {rc}")
-                continue
-            # After a bare "--" come another program's arguments (vm-run's
-            # guest command): only the script's own flags are its to know.
-            own = re.split(r"\s--(?:\s|$)", seg, maxsplit=1)[0]
-            for flag in re.findall(r"(?<![\w-])(--[a-z][a-z0-9-]*)", own):
-                if flag not in helptext:
-                    failures.append(f"{doc}: `{seg.strip()}`: {script} --help does not know {flag}")
+            failures.extend(check_segment(doc, seg))
 
 if failures:
     print("\n".join(failures))
