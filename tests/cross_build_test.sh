@@ -26,6 +26,8 @@ for p in bench/sync-txn bench/install-storm bench/binder-storms bench/binder-tor
 done
 check "no sanitized programs in a static build" test ! -e "$dir/bench/sync-txn-asan"
 check "vmlinux.h is arm64's" grep -q '^struct user_pt_regs {' "$dir/bpf/vmlinux.h"
+# x86's struct pt_regs starts with r15; arm64's with its user_pt_regs union.
+check "vmlinux.h is not x86's" bash -c '! grep -A1 "^struct pt_regs {" "$1" | grep -q "r15;"' _ "$dir/bpf/vmlinux.h"
 check "BPF objects are BPF" bash -c 'file -b "$1" | grep -q "eBPF"' _ "$dir/bpf/binder_installs.bpf.o"
 
 "$src/scripts/cross-build" --arch sparc "$tmp/x" >"$tmp/out" 2>"$tmp/err"
