@@ -18,10 +18,13 @@ bb_slab_kib() {
 
 # Processes binder's state still lists (debugfs, or the binderfs's
 # binder_logs of $BB_BINDER_LOGS); fails the test when the state file is
-# missing: a count of 0 must mean "none listed", never "could not look".
+# missing or not in the format both drivers write: a count of 0 must mean
+# "none listed", never "could not look".
 bb_binder_procs() {
 	_st=${BB_BINDER_LOGS:-/sys/kernel/debug/binder}/state
 	[ -r "$_st" ] || bb_fail "$_st is missing (debugfs?)"
+	# Both drivers head it so; any other format would read as 0 processes.
+	grep -q '^binder state:$' "$_st" || bb_fail "$_st is not binder's state (no 'binder state:' line)"
 	grep -c '^proc ' "$_st" || true
 }
 
