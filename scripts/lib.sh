@@ -529,30 +529,30 @@ bb_builtin_build_id() {
 bb_kconfig_check() {
 	local config=$1 what=$2 frag line opt
 	shift 2
-	local -A want=() from=()
+	local -A kc_want=() kc_from=()
 	while read -r frag line; do
 		case $line in
 		'# CONFIG_'*' is not set')
 			opt=${line#\# }
 			opt=${opt%% *}
-			want[$opt]='unset'
+			kc_want[$opt]='unset'
 			;;
 		CONFIG_*=*)
 			opt=${line%%=*}
-			want[$opt]=${line#*=}
+			kc_want[$opt]=${line#*=}
 			;;
 		*) continue ;;
 		esac
-		from[$opt]=$frag
+		kc_from[$opt]=$frag
 	done < <(for frag in "$@"; do sed "s|^|$(basename "$frag") |" "$frag"; done)
-	for opt in "${!want[@]}"; do
-		if [ "${want[$opt]}" = unset ]; then
+	for opt in "${!kc_want[@]}"; do
+		if [ "${kc_want[$opt]}" = unset ]; then
 			if grep -q "^$opt=" "$config"; then
-				echo "$what has $opt, which scripts/data/${from[$opt]} leaves out"
+				echo "$what has $opt, which scripts/data/${kc_from[$opt]} leaves out"
 				return 1
 			fi
-		elif ! grep -qxF "$opt=${want[$opt]}" "$config"; then
-			echo "$what lacks $opt (wanted ${want[$opt]}; scripts/data/${from[$opt]})"
+		elif ! grep -qxF "$opt=${kc_want[$opt]}" "$config"; then
+			echo "$what lacks $opt (wanted ${kc_want[$opt]}; scripts/data/${kc_from[$opt]})"
 			return 1
 		fi
 	done
