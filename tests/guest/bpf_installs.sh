@@ -1,7 +1,9 @@
 #!/bin/sh
 # Guest test of the binder-installs BPF instrument against tracefs for the
 # same storm: its install count equals the binder_alloc_page_start events
-# read back from tracefs, exactly, and so do the reclaimed pages; on baseline
+# read back from tracefs, exactly, and so do the reclaimed pages and the
+# install and reclaim mmap_lock acquisitions (read and write, taken and
+# failed; some acquisition of the storm's mms must be counted); on baseline
 # (expect=write) the mmap_lock write acquisitions it attributes to binder
 # installs equal the installs, on patched (expect=vma) they are zero. The
 # per-page keyed output adds up to the same installs; every synchronous call
@@ -41,6 +43,21 @@ if [ "${BB_BINDER_DRIVER:-c}" = rust ]; then
 	echo "bpf_installs: Rust binder's mm_lock: ${mm:-0} contended waits"
 	[ "${mm:-0}" -gt 0 ] || fail "no mm_lock contention seen while 4 threads installed into one receiver"
 fi
+# mmap_lock as tracefs sees it in the same run, by the same stack rule
+# (a binder frame: install; binder's shrinker: reclaim): every install and
+# reclaim count, read and write, taken and failed, equal. Their zeros'
+# control: the instrument counts acquisitions of the storm's mms at all.
+for k in mmap_install_read mmap_install_write mmap_reclaim_read mmap_reclaim_write; do
+	for f in '' _failed; do
+		b=$(bpf "$k$f") t=$(tfs "$k$f")
+		[ -n "$b" ] && [ -n "$t" ] || fail "no $k$f count (BPF '$b', tracefs '$t')"
+		[ "$b" = "$t" ] || fail "BPF counted $b $k$f, tracefs $t"
+	done
+done
+[ "$(tfs unattributed)" = 0 ] || fail "tracefs could not attribute $(tfs unattributed) mmap_lock events"
+all=$(awk -F, '$1 ~ /^mmap_[a-z]+_(read|write)(_failed)?$/ { s += $2 } END { print s + 0 }' /tmp/bi.csv)
+echo "bpf_installs: install and reclaim mmap_lock counts equal tracefs'; $all acquisitions of the storm's mms in all"
+[ "$all" -gt 0 ] || fail "no mmap_lock acquisition of the storm's mms counted at all: its zeros mean nothing"
 case $expect in
 write) [ "$writes" = "$installs" ] || fail "$writes mmap_lock writes by installs, want $installs" ;;
 vma) [ "$writes" = 0 ] || fail "$writes mmap_lock writes by installs, want 0" ;;
