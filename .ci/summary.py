@@ -4,7 +4,9 @@
   summary.py ALLOWED-SKIPS TESTLOG...
 
 Prints each failed test's last words, each skipped test with its reason,
-and the closing count. Exits 1 when a test skipped for a reason that
+and the closing count. A test with TAP subtests (the per-build guest
+groups, checks-*: tests/guest/checks.sh) counts each subtest as a test of
+its own name: a skipped or failed subtest is named and judged like a test. Exits 1 when a test skipped for a reason that
 ALLOWED-SKIPS does not accept: lines `TEST-REGEX<TAB>REASON-REGEX<TAB>why`
 (both regexes must match: the test's name in full, its reason anywhere),
 '#' comments. CI's machine has Debian's archive, sid and the host's BTF;
@@ -26,6 +28,28 @@ def reason(t):
         if re.search(r'skip', l, re.I):
             return l[:300]
     return lines[-1][:300] if lines else '(no output)'
+
+
+TAP_LINE = re.compile(r'^(not ok|ok) (\d+)(?: - ([^#]*?))?\s*(?:#\s*(.*))?$')
+
+
+def subtests(t):
+    """The TAP subtests in a test's stdout: (name, result, explanation)."""
+    out = []
+    for line in (t.get('stdout') or '').splitlines():
+        m = TAP_LINE.match(line.strip())
+        if not m:
+            continue
+        name = (m.group(3) or f'subtest {m.group(2)}').strip()
+        note = (m.group(4) or '').strip()
+        if m.group(1) == 'not ok':
+            res = 'FAIL'
+        elif re.match(r'skip\b', note, re.I):
+            res, note = 'SKIP', re.sub(r'^skip\s*', '', note, flags=re.I)
+        else:
+            res = 'OK'
+        out.append((name, res, note))
+    return out
 
 
 def allowed(path):
@@ -53,7 +77,18 @@ def main(argv):
         for line in open(path):
             if line.strip():
                 t = json.loads(line)
-                res[t['name'].split(' / ', 1)[-1]] = t
+                name = t['name'].split(' / ', 1)[-1]
+                subs = subtests(t) if name.startswith('checks-') else []
+                if not subs:
+                    res[name] = t
+                    continue
+                # A group: each subtest a test; the group's own failure
+                # (vm-run's verdict, e.g. a kernel problem) stays as well.
+                for sub, r, note in subs:
+                    res[sub] = {'name': sub, 'result': r,
+                                'stdout': f'{note} (in {name})', 'stderr': ''}
+                if t['result'] not in ('OK', 'SKIP'):
+                    res[name] = t
     bad_skips = 0
     for name, t in res.items():
         if t['result'] not in ('OK', 'SKIP'):
