@@ -41,14 +41,7 @@ while :; do
 	esac
 done
 trace=$1 storm=$2
-# run CMD...: under binder-pages when there is one.
-run() {
-	if [ -n "$pages" ]; then
-		bb_pages_run "$pages" "$@"
-	else
-		"$@"
-	fi
-}
+BB_PAGES_TOOL=$pages
 snapshot() { # prints "net_allocated_pages free_pages" after reclaim
 	sync
 	echo 3 >/proc/sys/vm/drop_caches
@@ -66,7 +59,7 @@ net0=$1 free0=$2
 # is an error of the test (status 2), never a verdict.
 races=0 lookups=0 runs=0
 while [ "$races" -lt 100 ] && [ "$runs" -lt 8 ]; do
-	run "$trace" "$storm" $storm_args -r 400 >/tmp/counts || {
+	bb_counted "$trace" "$storm" $storm_args -r 400 >/tmp/counts || {
 		echo "ebusy_leak: error: the traced install storm failed on $BB_BUILD_ID" >&2
 		exit 2
 	}

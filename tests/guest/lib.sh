@@ -34,6 +34,16 @@ bb_pages_run() {
 	return $_rc
 }
 
+# bb_counted COMMAND...: runs COMMAND under binder-pages when the test has
+# the instrument (BB_PAGES_TOOL set: its --pages), else as it is.
+bb_counted() {
+	if [ -n "${BB_PAGES_TOOL:-}" ]; then
+		bb_pages_run "$BB_PAGES_TOOL" "$@"
+	else
+		"$@"
+	fi
+}
+
 # bb_pages_check EVENTS [KNOWN]: the leak verdict over the bb_pages_run
 # runs, for EVENTS (what the runs forced, e.g. "23 installs that met the
 # unmap"): every page binder allocated must be freed again. The control,

@@ -67,19 +67,12 @@ if [ "$expect" = dead-as-failed ]; then
 	bb_fail "$met calls to a dying server in 5 runs all got BR_DEAD_REPLY: no BR_FAILED_REPLY (ESRCH) seen"
 fi
 case $seeds in '' | *[!0-9]* | 0) bb_fail "bad --seeds '$seeds'" ;; esac
-# run CMD...: under binder-pages when there is one.
-run() {
-	if [ -n "$pages" ]; then
-		bb_pages_run "$pages" "$@"
-	else
-		"$@"
-	fi
-}
+BB_PAGES_TOOL=$pages
 "$torture" kill -n 2 -s 99 >/dev/null # warm up: libraries, debugfs, slab caches
 slab0=$(bb_slab_kib)
 met=0 seed=1
 while [ "$seed" -le "$seeds" ]; do
-	run "$torture" kill -n "$rounds" -s "$seed" --reclaim >/tmp/kill.out || {
+	bb_counted "$torture" kill -n "$rounds" -s "$seed" --reclaim >/tmp/kill.out || {
 		cat /tmp/kill.out
 		bb_fail "binder-torture kill (seed $seed)"
 	}
@@ -90,7 +83,7 @@ done
 [ "$seeds" = 1 ] || [ "$met" -gt 0 ] ||
 	bb_fail "no client met a dying server in $seeds seeds: the pass would mean nothing"
 [ "$seeds" = 1 ] || echo "$BB_TEST: $seeds seeds passed; $met clients met a dying server"
-run "$torture_asan" kill -n $((rounds / 2 + 1)) -s 2 -c 3 || bb_fail "binder-torture-asan kill"
+bb_counted "$torture_asan" kill -n $((rounds / 2 + 1)) -s 2 -c 3 || bb_fail "binder-torture-asan kill"
 slab1=$(bb_slab_kib)
 procs=$(bb_binder_procs) || exit 1
 echo "$BB_TEST: after all exited: binder procs $procs, unreclaimable slab $slab0 -> $slab1 KiB"

@@ -27,21 +27,14 @@ while :; do
 	esac
 done
 torture=$1 torture_asan=$2 rounds=$3
-# run CMD...: under binder-pages when there is one.
-run() {
-	if [ -n "$pages" ]; then
-		bb_pages_run "$pages" "$@"
-	else
-		"$@"
-	fi
-}
+BB_PAGES_TOOL=$pages
 "$torture" unmap -n 2 -s 99 >/dev/null # warm up: libraries, debugfs, slab caches
 slab0=$(bb_slab_kib)
 NOVMA='failed, no vma|failed to insert page at offset [0-9a-f]+ with -3$|rust_binder: Error in use_page_slow: ESRCH$'
 novma0=$(dmesg | grep -cE "$NOVMA" || true)
-run "$torture" unmap -n "$rounds" -s 1 --reclaim || bb_fail "binder-torture unmap"
+bb_counted "$torture" unmap -n "$rounds" -s 1 --reclaim || bb_fail "binder-torture unmap"
 # A looper reading an unmapped buffer dies of SIGSEGV, as it would without ASan.
-run env ASAN_OPTIONS=handle_segv=0 "$torture_asan" unmap -n $((rounds / 4 + 1)) -s 2 -c 3 ||
+bb_counted env ASAN_OPTIONS=handle_segv=0 "$torture_asan" unmap -n $((rounds / 4 + 1)) -s 2 -c 3 ||
 	bb_fail "binder-torture-asan unmap"
 novma=$(($(dmesg | grep -cE "$NOVMA" || true) - novma0))
 slab1=$(bb_slab_kib)
