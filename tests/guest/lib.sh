@@ -44,6 +44,15 @@ bb_counted() {
 	fi
 }
 
+# bb_pages_warm: loads binder-pages once, for a second, when the test has
+# it: the kernel's one-time BPF set-up (the first program load parses
+# vmlinux's BTF and keeps it) then lands before the test's slab baseline,
+# not in the test's slab growth.
+bb_pages_warm() {
+	[ -z "${BB_PAGES_TOOL:-}" ] || "$BB_PAGES_TOOL" -d 1 >/dev/null ||
+		bb_fail "binder-pages does not run here"
+}
+
 # bb_pages_check EVENTS [KNOWN]: the leak verdict over the bb_pages_run
 # runs, for EVENTS (what the runs forced, e.g. "23 installs that met the
 # unmap"): every page binder allocated must be freed again. The control,

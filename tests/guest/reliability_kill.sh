@@ -69,6 +69,7 @@ fi
 case $seeds in '' | *[!0-9]* | 0) bb_fail "bad --seeds '$seeds'" ;; esac
 BB_PAGES_TOOL=$pages
 "$torture" kill -n 2 -s 99 >/dev/null # warm up: libraries, debugfs, slab caches
+bb_pages_warm
 slab0=$(bb_slab_kib)
 met=0 seed=1
 while [ "$seed" -le "$seeds" ]; do

@@ -29,6 +29,7 @@ done
 torture=$1 torture_asan=$2 rounds=$3
 BB_PAGES_TOOL=$pages
 "$torture" unmap -n 2 -s 99 >/dev/null # warm up: libraries, debugfs, slab caches
+bb_pages_warm
 slab0=$(bb_slab_kib)
 NOVMA='failed, no vma|failed to insert page at offset [0-9a-f]+ with -3$|rust_binder: Error in use_page_slow: ESRCH$'
 novma0=$(dmesg | grep -cE "$NOVMA" || true)
