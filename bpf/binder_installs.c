@@ -75,12 +75,6 @@ static void usage(FILE *f)
 		   "  -q  no histograms on stdout\n");
 }
 
-static int bad(const char *what, const char *arg)
-{
-	fprintf(stderr, "binder-installs: error: bad %s '%s' (see --help)\n", what, arg);
-	return -1;
-}
-
 static int parse(int argc, char **argv, struct options *o)
 {
 	static const struct option longopts[] = {
@@ -106,23 +100,23 @@ static int parse(int argc, char **argv, struct options *o)
 		case 'p':
 			o->tgid = (unsigned int)strtoul(optarg, &end, 10);
 			if (*end || !o->tgid)
-				return bad("--pid", optarg);
+				return bad_arg("--pid", optarg);
 			break;
 		case 'P':
 			o->proc = (int)strtol(optarg, &end, 10);
 			if (*end || o->proc <= 0)
-				return bad("--proc", optarg);
+				return bad_arg("--proc", optarg);
 			break;
 		case 'c':
 			/* A cgroup v2 directory's inode number is its id. */
 			if (stat(optarg, &st) || !S_ISDIR(st.st_mode))
-				return bad("--cgroup (a cgroup v2 directory)", optarg);
+				return bad_arg("--cgroup (a cgroup v2 directory)", optarg);
 			o->cgroup = st.st_ino;
 			break;
 		case 'd':
 			o->duration = strtod(optarg, &end);
 			if (*end || !(o->duration > 0))
-				return bad("--duration", optarg);
+				return bad_arg("--duration", optarg);
 			break;
 		case 'o':
 			o->csv = optarg;
@@ -149,7 +143,7 @@ static int parse(int argc, char **argv, struct options *o)
 			else if (!strcmp(optarg, "off"))
 				o->mmap = MMAP_OFF;
 			else
-				return bad("--mmap-lock", optarg);
+				return bad_arg("--mmap-lock", optarg);
 			break;
 		case 'q':
 			o->quiet = 1;

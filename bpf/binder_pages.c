@@ -53,12 +53,6 @@ static void usage(FILE *f)
 		   "      or Linux's Rust binder, is found when no such module is loaded)\n");
 }
 
-static int bad(const char *what, const char *arg)
-{
-	fprintf(stderr, "binder-pages: error: bad %s '%s' (see --help)\n", what, arg);
-	return -1;
-}
-
 static int parse(int argc, char **argv, struct pages_opts *o)
 {
 	static const struct option longopts[] = {
@@ -80,18 +74,18 @@ static int parse(int argc, char **argv, struct pages_opts *o)
 		case 'd':
 			o->duration = strtod(optarg, &end);
 			if (*end || !(o->duration > 0))
-				return bad("--duration", optarg);
+				return bad_arg("--duration", optarg);
 			break;
 		case 'S':
 			o->settle = strtod(optarg, &end);
 			if (*end || !(o->settle >= 0) || o->settle > 60)
-				return bad("--settle (0 to 60 seconds)", optarg);
+				return bad_arg("--settle (0 to 60 seconds)", optarg);
 			break;
 		case 'h':
 			usage(stdout);
 			exit(0);
 		default:
-			return bad("option", argv[optind - 1]);
+			return bad_arg("option", argv[optind - 1]);
 		}
 	}
 	if (optind < argc)

@@ -21,6 +21,13 @@ int err(const char *fmt, ...)
 	return 1;
 }
 
+int bad_arg(const char *what, const char *arg)
+{
+	fprintf(stderr, "%s: error: bad %s '%s' (see --help)\n", program_invocation_short_name,
+		what, arg);
+	return -1;
+}
+
 int out_open(struct out *o, const char *path)
 {
 	o->path = path;

@@ -39,6 +39,8 @@ static inline int per_acquisition(const struct options *o)
 
 /* "PROGRAM: error: ..." on stderr; returns 1. */
 int err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* "PROGRAM: error: bad WHAT 'ARG' (see --help)" on stderr; returns -1. */
+int bad_arg(const char *what, const char *arg);
 /* Forks and executes command; the child reports a failed exec and exits
  * 127. Returns the child's pid, or -1 (the reason said). */
 int spawn(char **command);
